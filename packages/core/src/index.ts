@@ -1,0 +1,96 @@
+/**
+ * @streamweave/core: typed, backpressured stream pipelines and graphs.
+ *
+ * @packageDocumentation
+ */
+export { type Cancel, type Clock, systemClock } from './clock.js';
+export { VirtualClock } from './virtualClock.js';
+export type {
+  Consumer,
+  CreditHold,
+  JsonValue,
+  NodeContext,
+  NodeDescriptor,
+  NodeKind,
+  NodeOptions,
+  NodeStats,
+  Producer,
+  ProducerContext,
+  ResolvedErrorAction,
+  RunHooks,
+  SourceReader,
+  Transformer,
+} from './contracts.js';
+export {
+  backoffDelay,
+  GraphValidationError,
+  InvalidArgumentError,
+  onError,
+  PipelineAbortedError,
+  StreamWeaveError,
+  type BackoffOptions,
+  type ComponentRef,
+  type DeadLetter,
+  type ErrorAction,
+  type ErrorStrategy,
+  type FailureInfo,
+  type NodeStatsSnapshot,
+  type RetryStrategyOptions,
+  type StreamWeaveErrorOptions,
+} from './errors.js';
+export {
+  CheckpointBarrier,
+  checkpointBarrier,
+  EndOfStream,
+  endOfStream,
+  isCheckpointBarrier,
+  isEndOfStream,
+  isSignal,
+  isWatermark,
+  Watermark,
+  watermark,
+  type Element,
+  type Signal,
+} from './signals.js';
+export { pipeline, type EmptyPipeline, type RunnablePipeline, type SourcedPipeline } from './pipelineBuilder.js';
+export {
+  graph,
+  GraphBuilder,
+  type BuiltGraph,
+  type InputRefAccepting,
+  type NodePorts,
+  type OutputRef,
+  type OutputType,
+} from './graphBuilder.js';
+export type { EdgeSpec, GraphDescription, MultiPortTransformer, PortMap, PortRef } from './graph/model.js';
+export type { CheckpointListener, RunHandle, RunOptions, RunResult, RunStatus } from './runtime/run.js';
+export { alignedMerge } from './internal/alignedMerge.js';
+export { defineTransformer, defineConsumer, type OperatorHandlers, type ConsumerHandlers } from './internal/define.js';
+export { defineProducer } from './internal/defineProducer.js';
+export { describeNode, toPlainData } from './internal/describe.js';
+// producers
+export { fromArray } from './producers/fromArray.js';
+export { fromIterable } from './producers/fromIterable.js';
+export { fromAsyncIterable } from './producers/fromAsyncIterable.js';
+export { fromObservable, type FromObservableOptions, type OverflowPolicy } from './producers/fromObservable.js';
+export { range } from './producers/range.js';
+export { interval, timer } from './producers/interval.js';
+// consumers
+export { collect, type CollectOptions } from './consumers/collect.js';
+export { forEach } from './consumers/forEach.js';
+export { toConsole, type ToConsoleOptions } from './consumers/toConsole.js';
+export { reduceTo } from './consumers/reduceTo.js';
+export { toObservable, type ObservableConsumer } from './consumers/toObservable.js';
+// transformers
+export { map } from './transformers/map.js';
+export { mapAsync, type MapAsyncOptions } from './transformers/mapAsync.js';
+export { filter } from './transformers/filter.js';
+export { batch, type BatchOptions } from './transformers/batch.js';
+export { rateLimit, type RateLimitOptions } from './transformers/rateLimit.js';
+export { circuitBreaker, CircuitOpenError, type CircuitBreakerOptions, type CircuitState } from './transformers/circuitBreaker.js';
+export { retry, type RetryOptions } from './transformers/retry.js';
+export { countWindow } from './transformers/countWindow.js';
+export { processingTimeWindow, type TimeWindow } from './transformers/processingTimeWindow.js';
+export { delay } from './transformers/delay.js';
+export { lift } from './transformers/lift.js';
+export { take } from './transformers/take.js';

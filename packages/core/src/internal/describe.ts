@@ -1,0 +1,58 @@
+/** Turns operator configuration into plain data for node descriptors. */
+import type { JsonValue, NodeDescriptor, NodeKind, NodeOptions } from '../contracts.js';
+
+/** Converts any value to JSON-compatible plain data; functions become "<function>". */
+export function toPlainData(value: unknown, depth = 0): JsonValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'bigint':
+      return value.toString();
+    case 'function':
+      return '<function>';
+    case 'symbol':
+      return value.toString();
+    default:
+      break;
+  }
+  if (depth > 4) return '<nested>';
+  if (Array.isArray(value)) {
+    return value.length > 32 ? `<array of ${value.length}>` : value.map((v) => toPlainData(v, depth + 1));
+  }
+  const obj = value as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(obj) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    const ctor = (obj as { constructor?: { name?: string } }).constructor?.name;
+    return `<${ctor ?? 'object'}>`;
+  }
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== undefined) out[k] = toPlainData(v, depth + 1);
+  }
+  return out;
+}
+
+/** Builds a descriptor for a single-input, single-output node. */
+export function describeNode(
+  kind: NodeKind,
+  type: string,
+  params: Record<string, unknown>,
+  options: NodeOptions | undefined,
+): NodeDescriptor {
+  const plain: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined) plain[k] = toPlainData(v);
+  }
+  return {
+    kind,
+    type,
+    ...(options?.name === undefined ? {} : { name: options.name }),
+    params: plain,
+    ...(kind === 'producer' ? {} : { inputs: ['in'] }),
+    ...(kind === 'consumer' ? {} : { outputs: ['out'] }),
+  };
+}

@@ -1,0 +1,420 @@
+/**
+ * The execution engine shared by pipelines and graphs: wires node streams along
+ * the edges, runs one credit-driven loop per source, and settles the run.
+ */
+import { Observable, Subject, share, type Subscriber } from 'rxjs';
+import { systemClock } from '../clock.js';
+import type { JsonValue, NodeContext, NodeStats, RunHooks, SourceReader } from '../contracts.js';
+import { type DeadLetter, type ErrorStrategy, type NodeStatsSnapshot, PipelineAbortedError, StreamWeaveError } from '../errors.js';
+import { type EdgeSpec, type GraphNodeSpec, outputPorts, inputPorts } from '../graph/model.js';
+import { alignedMerge } from '../internal/alignedMerge.js';
+import { CreditPool, currentPool, takeAmbientHold, withAmbientPool } from '../internal/credit.js';
+import { macrotask } from '../internal/macrotask.js';
+import { type CheckpointBarrier, type Element, endOfStream, isCheckpointBarrier, isSignal } from '../signals.js';
+import { resolveFailure } from './errorPolicy.js';
+import type { RunHandle, RunOptions, RunResult, RunStatus } from './run.js';
+
+const defaultStrategy: ErrorStrategy = { kind: 'stop' };
+/** Longest a synchronous source may run before yielding to the event loop. */
+const yieldAfterMs = 8;
+
+/** Starts a run of validated nodes (in topological order). @internal */
+export function startRun(
+  order: readonly GraphNodeSpec[],
+  edges: readonly EdgeSpec[],
+  options: RunOptions = {},
+): RunHandle<ReadonlyMap<string, unknown>> {
+  const clock = options.clock ?? systemClock;
+  const hooks = activeHooks(options.hooks);
+  const window = options.creditWindow ?? 1024;
+  if (!Number.isInteger(window) || window < 1) {
+    throw new StreamWeaveError(`run: creditWindow must be a positive integer, got ${String(options.creditWindow)}`);
+  }
+  const random = options.random ?? Math.random;
+  const cancelController = new AbortController();
+  const sourceStop = new AbortController();
+  const statsById = new Map<string, NodeStats>();
+  const pools: CreditPool[] = [];
+  let status: RunStatus = 'completed';
+  let settled = false;
+
+  // Dead-letter route.
+  let deadLetterTarget: Subscriber<DeadLetter> | undefined;
+  let deadLetterDone: Promise<unknown> | undefined;
+  const deadLetterQueue: DeadLetter[] = [];
+  let sendDeadLetter: ((letter: DeadLetter) => void) | undefined;
+  if (options.deadLetter) {
+    const consumer = options.deadLetter;
+    const ctx = makeContext('$deadLetter', consumer.descriptor, consumer.errors);
+    deadLetterDone = consumer.consume(
+      new Observable<DeadLetter>((sub) => {
+        deadLetterTarget = sub;
+        for (const l of deadLetterQueue.splice(0)) sub.next(l);
+      }),
+      ctx,
+    );
+    sendDeadLetter = (letter) => {
+      if (deadLetterTarget) deadLetterTarget.next(letter);
+      else deadLetterQueue.push(letter);
+    };
+  }
+
+  function makeContext(id: string, descriptor: GraphNodeSpec['impl']['descriptor'], own: ErrorStrategy | undefined, signal: AbortSignal = cancelController.signal): NodeContext {
+    const stats: NodeStats = { in: 0, out: 0, errors: 0, skipped: 0 };
+    statsById.set(id, stats);
+    const component = { id, type: descriptor.type };
+    const failureContext = {
+      component,
+      strategy: own ?? options.errors ?? defaultStrategy,
+      stats,
+      hooks,
+      deadLetter: id === '$deadLetter' ? undefined : sendDeadLetter,
+      random,
+    };
+    return {
+      id,
+      descriptor,
+      component,
+      clock,
+      signal,
+      stats,
+      hooks,
+      fail: (cause, item, position, attempt) => resolveFailure(failureContext, cause, item, position, attempt),
+      hold: takeAmbientHold,
+      extensions: options.extensions ?? {},
+    };
+  }
+
+  // Wire every node's streams in topological order.
+  const outputs = new Map<string, Observable<Element<unknown>>>();
+  const fanOut = new Map<string, number>();
+  for (const e of edges) {
+    const key = `${e.from.node}.${e.from.port}`;
+    fanOut.set(key, (fanOut.get(key) ?? 0) + 1);
+  }
+  const inputOf = (node: string, port: string): Observable<Element<unknown>> =>
+    alignedMerge(edges.filter((e) => e.to.node === node && e.to.port === port).map((e) => outputs.get(`${e.from.node}.${e.from.port}`)!));
+  const publish = (node: string, port: string, stream: Observable<Element<unknown>>, multicast: boolean) => {
+    const key = `${node}.${port}`;
+    outputs.set(key, multicast && (fanOut.get(key) ?? 0) > 1 ? stream.pipe(share()) : stream);
+  };
+
+  const sources: Array<{ spec: GraphNodeSpec & { kind: 'producer' }; subject: Subject<Element<unknown>>; ctx: NodeContext }> = [];
+  const sinks: Array<{ id: string; done: Promise<unknown> }> = [];
+  for (const spec of order) {
+    switch (spec.kind) {
+      case 'producer': {
+        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors, sourceStop.signal);
+        const subject = new Subject<Element<unknown>>();
+        sources.push({ spec, subject, ctx });
+        publish(spec.id, 'out', withHooks(spec.id, subject, hooks, 'out'), false);
+        break;
+      }
+      case 'transformer': {
+        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors);
+        let input = inputOf(spec.id, 'in');
+        if (!spec.impl.countsItself) input = counting(input, ctx.stats, 'in');
+        input = withHooks(spec.id, input, hooks, 'in');
+        let output = spec.impl.apply(input, ctx);
+        if (!spec.impl.countsItself) output = counting(output, ctx.stats, 'out');
+        publish(spec.id, 'out', withHooks(spec.id, output, hooks, 'out'), true);
+        break;
+      }
+      case 'multi': {
+        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors);
+        const ins: Record<string, Observable<Element<unknown>>> = {};
+        for (const p of inputPorts(spec)) ins[p] = withHooks(spec.id, inputOf(spec.id, p), hooks, 'in');
+        const outs = spec.impl.applyPorts(ins, ctx);
+        for (const p of outputPorts(spec)) {
+          const stream = outs[p];
+          if (!stream) throw new StreamWeaveError(`node "${spec.id}" did not produce its declared output port "${p}"`);
+          publish(spec.id, p, withHooks(spec.id, stream, hooks, 'out'), true);
+        }
+        break;
+      }
+      case 'consumer': {
+        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors);
+        let input = withHooks(spec.id, inputOf(spec.id, 'in'), hooks, 'in');
+        const onSinkBarrier = options.checkpoints?.onSinkBarrier;
+        if (onSinkBarrier) input = reportingBarriers(input, (b) => onSinkBarrier.call(options.checkpoints, spec.id, b));
+        sinks.push({ id: spec.id, done: spec.impl.consume(input, ctx) });
+        break;
+      }
+    }
+  }
+
+  const snapshot = (): Readonly<Record<string, NodeStatsSnapshot>> => {
+    const out: Record<string, NodeStatsSnapshot> = {};
+    for (const [id, s] of statsById) out[id] = { in: s.in, out: s.out, errors: s.errors, skipped: s.skipped };
+    return out;
+  };
+
+  const stopSources = () => {
+    if (!sourceStop.signal.aborted) sourceStop.abort();
+    for (const p of pools) p.wake();
+  };
+  const cancel = (reason?: unknown) => {
+    if (settled) return;
+    stopSources();
+    if (!cancelController.signal.aborted) cancelController.abort(reason);
+  };
+  const onExternalAbort = () => cancel(options.signal?.reason);
+  options.signal?.addEventListener('abort', onExternalAbort, { once: true });
+
+  // Start sources only now: every consumer has subscribed.
+  const barrierTargets: Array<(barrier: CheckpointBarrier) => boolean> = [];
+  const sourceRuns = sources.map(({ spec, subject, ctx }) => {
+    const pool = new CreditPool(window);
+    pools.push(pool);
+    return runSource(
+      spec.impl.open.bind(spec.impl),
+      subject,
+      ctx,
+      pool,
+      sourceStop.signal,
+      cancelController.signal,
+      hooks,
+      options.restore?.positions[spec.id],
+      (inject) => barrierTargets.push(inject),
+      (barrier, position) => options.checkpoints?.onSourceBarrier?.(spec.id, barrier, position),
+    );
+  });
+
+  const result = (async (): Promise<RunResult<ReadonlyMap<string, unknown>>> => {
+    try {
+      if (options.signal?.aborted) cancel(options.signal.reason);
+      const results = await Promise.all(sinks.map((s) => s.done));
+      // Every sink is done (some operator, such as take, may have ended early): stop the sources.
+      stopSources();
+      await Promise.all(sourceRuns);
+      deadLetterTarget?.complete();
+      if (!deadLetterTarget && deadLetterDone) {
+        deadLetterTarget = undefined;
+      }
+      const deadLetterResult = deadLetterDone ? await completeDeadLetter() : undefined;
+      const map = new Map<string, unknown>();
+      sinks.forEach((s, i) => map.set(s.id, results[i]));
+      return {
+        result: map,
+        stats: snapshot(),
+        status,
+        ...(deadLetterDone ? { deadLetter: deadLetterResult } : {}),
+      };
+    } catch (error) {
+      const wasCancelled = cancelController.signal.aborted;
+      cancel(error);
+      await Promise.allSettled(sourceRuns);
+      deadLetterTarget?.complete();
+      if (deadLetterDone) await deadLetterDone.catch(() => undefined);
+      if (wasCancelled && !(error instanceof PipelineAbortedError)) {
+        const aborted = new PipelineAbortedError(cancelController.signal.reason);
+        aborted.stats = snapshot();
+        throw aborted;
+      }
+      if (error instanceof PipelineAbortedError) error.stats = snapshot();
+      throw error;
+    } finally {
+      settled = true;
+      options.signal?.removeEventListener('abort', onExternalAbort);
+    }
+  })();
+
+  async function completeDeadLetter(): Promise<unknown> {
+    deadLetterTarget?.complete();
+    return deadLetterDone;
+  }
+
+  return {
+    result,
+    drain() {
+      if (settled) return;
+      status = 'drained';
+      stopSources();
+    },
+    cancel,
+    stats: snapshot,
+    injectBarrier(barrier) {
+      const took: string[] = [];
+      barrierTargets.forEach((inject, i) => {
+        if (inject(barrier)) took.push(sources[i]!.spec.id);
+      });
+      return took;
+    },
+  };
+}
+
+async function runSource(
+  open: (ctx: NodeContext) => SourceReader<unknown>,
+  subject: Subject<Element<unknown>>,
+  ctx: NodeContext,
+  pool: CreditPool,
+  stop: AbortSignal,
+  cancelled: AbortSignal,
+  hooks: RunHooks | undefined,
+  restorePosition: JsonValue | undefined,
+  registerBarrierTarget: (inject: (barrier: CheckpointBarrier) => boolean) => void,
+  onBarrier: (barrier: CheckpointBarrier, position: JsonValue | undefined) => void,
+): Promise<void> {
+  const stats = ctx.stats;
+  let live = false;
+  let inPull = false;
+  const emit = (el: Element<unknown>) => {
+    if (stop.aborted && cancelled.aborted) return;
+    if (!isSignal(el)) stats.out++;
+    if (inPull && currentPool() === pool) subject.next(el);
+    else withAmbientPool(pool, () => subject.next(el));
+  };
+  let reader: SourceReader<unknown>;
+  try {
+    reader = open(ctx);
+  } catch (e) {
+    const error = new StreamWeaveError('failed to open source', { component: ctx.component, cause: e });
+    subject.error(error);
+    return;
+  }
+  let attempt = 1;
+  let lastYield = Date.now();
+  // JavaScript is single-threaded, so an injected barrier always falls between two
+  // emitted items: the reader's position is exactly "after the last emitted item".
+  registerBarrierTarget((barrier) => {
+    if (!live) return false;
+    onBarrier(barrier, reader.position?.());
+    withAmbientPool(pool, () => subject.next(barrier));
+    return true;
+  });
+  try {
+    if (restorePosition !== undefined) {
+      if (!reader.seek) {
+        throw new StreamWeaveError('cannot restore a position: this source is not replayable (its reader has no seek())', {
+          component: ctx.component,
+        });
+      }
+      await reader.seek(restorePosition);
+    }
+    live = true;
+    while (!stop.aborted) {
+      if (pool.available <= 0) {
+        const t0 = hooks?.onBackpressure ? Date.now() : 0;
+        await pool.whenAvailable();
+        if (hooks?.onBackpressure) hooks.onBackpressure(ctx.id, Date.now() - t0);
+        continue;
+      }
+      let more: boolean;
+      try {
+        inPull = true;
+        const r = withAmbientPool(pool, () => reader.pull(emit, pool.available));
+        inPull = false;
+        more = typeof r === 'boolean' ? r : await r;
+      } catch (e) {
+        inPull = false;
+        if (stop.aborted) break;
+        const decision = ctx.fail(e, undefined, stats.out, attempt);
+        if (decision.action === 'stop') {
+          subject.error(decision.error);
+          return;
+        }
+        if (decision.action === 'retry') {
+          await sleep(ctx, decision.delayMs, stop);
+          attempt++;
+        } else {
+          attempt = 1;
+        }
+        continue;
+      }
+      attempt = 1;
+      if (more === false) break;
+      if (Date.now() - lastYield > yieldAfterMs) {
+        await macrotask();
+        lastYield = Date.now();
+      }
+    }
+    live = false;
+    if (cancelled.aborted) return;
+    withAmbientPool(pool, () => {
+      subject.next(endOfStream);
+      subject.complete();
+    });
+  } catch (e) {
+    live = false;
+    subject.error(e instanceof StreamWeaveError ? e : new StreamWeaveError('source failed', { component: ctx.component, cause: e }));
+  } finally {
+    live = false;
+    try {
+      await reader.close?.();
+    } catch {
+      // A failing close must not hide the run's outcome; the reader is gone either way.
+    }
+  }
+}
+
+function sleep(ctx: NodeContext, ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const onStop = () => {
+      cancelTimer();
+      resolve();
+    };
+    const cancelTimer = ctx.clock.schedule(() => {
+      stop.removeEventListener('abort', onStop);
+      resolve();
+    }, ms);
+    stop.addEventListener('abort', onStop, { once: true });
+  });
+}
+
+function counting(stream: Observable<Element<unknown>>, stats: NodeStats, field: 'in' | 'out'): Observable<Element<unknown>> {
+  return new Observable((sub) =>
+    stream.subscribe({
+      next(el) {
+        if (!isSignal(el)) stats[field]++;
+        sub.next(el);
+      },
+      error: (e: unknown) => sub.error(e),
+      complete: () => sub.complete(),
+    }),
+  );
+}
+
+function activeHooks(h: RunHooks | undefined): RunHooks | undefined {
+  if (!h) return undefined;
+  return h.onItemIn || h.onItemOut || h.onError || h.onBackpressure || h.onSignal ? h : undefined;
+}
+
+function withHooks(
+  nodeId: string,
+  stream: Observable<Element<unknown>>,
+  hooks: RunHooks | undefined,
+  side: 'in' | 'out',
+): Observable<Element<unknown>> {
+  // Without listeners the stream is returned untouched: instrumentation costs nothing.
+  if (!hooks) return stream;
+  const onItem = side === 'in' ? hooks.onItemIn : hooks.onItemOut;
+  const onSignal = side === 'out' ? hooks.onSignal : undefined;
+  if (!onItem && !onSignal) return stream;
+  return new Observable((sub) =>
+    stream.subscribe({
+      next(el) {
+        if (isSignal(el)) onSignal?.(nodeId, el);
+        else onItem?.(nodeId, el);
+        sub.next(el);
+      },
+      error: (e: unknown) => sub.error(e),
+      complete: () => sub.complete(),
+    }),
+  );
+}
+
+function reportingBarriers(
+  stream: Observable<Element<unknown>>,
+  report: (barrier: CheckpointBarrier) => void,
+): Observable<Element<unknown>> {
+  return new Observable((sub) =>
+    stream.subscribe({
+      next(el) {
+        sub.next(el);
+        if (isCheckpointBarrier(el)) report(el);
+      },
+      error: (e: unknown) => sub.error(e),
+      complete: () => sub.complete(),
+    }),
+  );
+}
