@@ -1,0 +1,6 @@
+/**
+ * @streamweave/NAME
+ *
+ * @packageDocumentation
+ */
+export {};
