@@ -37,6 +37,7 @@ function createConfig(packageDir, options = {}) {
       '!<rootDir>/src/**/*.spec.ts',
       '!<rootDir>/src/**/*.test-d.ts',
       '!<rootDir>/src/**/index.ts',
+      '!<rootDir>/src/test-support/**',
     ],
     coverageReporters: ['text-summary', 'json-summary'],
     coverageDirectory: path.join(packageDir, 'coverage'),

@@ -42,7 +42,7 @@ export function createConfig(options = {}) {
       },
     },
     {
-      files: ['**/*.spec.ts'],
+      files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
       rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-restricted-imports': 'off' },
     },
   );
