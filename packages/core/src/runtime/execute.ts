@@ -162,6 +162,7 @@ export function startRun(
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
   // Start sources only now: every consumer has subscribed.
+  if (options.signal?.aborted) cancel(options.signal.reason);
   const barrierTargets: Array<(barrier: CheckpointBarrier) => boolean> = [];
   const sourceRuns = sources.map(({ spec, subject, ctx }) => {
     const pool = new CreditPool(window);
@@ -177,12 +178,12 @@ export function startRun(
       options.restore?.positions[spec.id],
       (inject) => barrierTargets.push(inject),
       (barrier, position) => options.checkpoints?.onSourceBarrier?.(spec.id, barrier, position),
+      (position) => options.checkpoints?.onSourceEnd?.(spec.id, position),
     );
   });
 
   const result = (async (): Promise<RunResult<ReadonlyMap<string, unknown>>> => {
     try {
-      if (options.signal?.aborted) cancel(options.signal.reason);
       const results = await Promise.all(sinks.map((s) => s.done));
       // Every sink is done (some operator, such as take, may have ended early): stop the sources.
       stopSources();
@@ -254,6 +255,7 @@ async function runSource(
   restorePosition: JsonValue | undefined,
   registerBarrierTarget: (inject: (barrier: CheckpointBarrier) => boolean) => void,
   onBarrier: (barrier: CheckpointBarrier, position: JsonValue | undefined) => void,
+  onEnd: (position: JsonValue | undefined) => void,
 ): Promise<void> {
   const stats = ctx.stats;
   let live = false;
@@ -283,6 +285,8 @@ async function runSource(
     return true;
   });
   try {
+    // Start on a later microtask: start() returns its handle before any item flows.
+    await Promise.resolve();
     if (restorePosition !== undefined) {
       if (!reader.seek) {
         throw new StreamWeaveError('cannot restore a position: this source is not replayable (its reader has no seek())', {
@@ -330,6 +334,7 @@ async function runSource(
     }
     live = false;
     if (cancelled.aborted) return;
+    onEnd(reader.position?.());
     withAmbientPool(pool, () => {
       subject.next(endOfStream);
       subject.complete();
