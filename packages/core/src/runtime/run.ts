@@ -51,6 +51,12 @@ export interface CheckpointListener {
   onSourceBarrier?(sourceId: string, barrier: CheckpointBarrier, position: JsonValue | undefined): void;
   /** `barrier` reached sink `sinkId` (after every item before it was handed to the sink). */
   onSinkBarrier?(sinkId: string, barrier: CheckpointBarrier): void;
+  /**
+   * Source `sourceId` ended (exhausted or drained) and is about to emit EndOfStream;
+   * `position` is its reader's final position (undefined when not replayable).
+   * Lets a coordinator take a final checkpoint at end of input.
+   */
+  onSourceEnd?(sourceId: string, position: JsonValue | undefined): void;
 }
 
 /** How a run ended. */
