@@ -1,0 +1,18 @@
+/**
+ * @streamweave/testing: helpers to test StreamWeave operators and pipelines —
+ * run an operator over data and signals, collect elements, virtual time,
+ * marble timelines and fault injection. Browser-safe.
+ *
+ * @packageDocumentation
+ */
+export { VirtualClock } from '@streamweave/core';
+export { advanceAndSettle, driveUntilSettled, expectNoLeakedTimers, type DriveOptions } from './clockHelpers.js';
+export { collectElements, type CollectElementsOptions } from './collectElements.js';
+export { formatElements } from './formatElements.js';
+export { runOperator, runPipeline, type OperatorRun, type PipelineRun, type RunOperatorOptions } from './runOperator.js';
+export { fromTimeline, type TimelineEntry } from './fromTimeline.js';
+export { fromMarbles, parseMarbles, type MarbleOptions } from './marbles.js';
+export { failAt, type FailAtOptions } from './faults/failAt.js';
+export { slowConsumer, type SlowConsumerOptions } from './faults/slowConsumer.js';
+export { throwOnClose, type ThrowOnCloseProducer } from './faults/throwOnClose.js';
+export { flakyAsync, type FlakyFunction } from './faults/flakyAsync.js';
