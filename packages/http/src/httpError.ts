@@ -1,0 +1,48 @@
+/** The error type that carries an HTTP status from the pipeline to the response. */
+import { StreamWeaveError, type StreamWeaveErrorOptions } from '@streamweave/core';
+
+/**
+ * An error with an HTTP status. Body decoders, size limits and guards raise it;
+ * the request handlers turn it into a response with that status and its message
+ * (400 for a malformed body, 413 for an oversized one, 401 for a missing token).
+ *
+ * When to use: in your own decoders or transformers, to answer a request with a
+ * specific status instead of a 500.
+ *
+ * @example
+ * ```ts
+ * throw new HttpError(422, 'field "age" must be a number (line 3)');
+ * ```
+ * @see {@link findHttpError}
+ */
+export class HttpError extends StreamWeaveError {
+  override readonly name = 'HttpError';
+
+  /** @param status - HTTP status code to answer with. */
+  constructor(
+    readonly status: number,
+    message: string,
+    options?: StreamWeaveErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Finds an {@link HttpError} in an error's `cause` chain (the runtime wraps
+ * node failures in a StreamWeaveError naming the node).
+ *
+ * @example
+ * ```ts
+ * const status = findHttpError(runError)?.status ?? 500;
+ * ```
+ * @see {@link HttpError}
+ */
+export function findHttpError(error: unknown): HttpError | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 8 && e !== undefined && e !== null; depth++) {
+    if (e instanceof HttpError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,191 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type RunOptions,
+  type SourcedPipeline,
+  type Transformer,
+  InvalidArgumentError,
+  defineConsumer,
+  pipeline,
+} from '@streamweave/core';
+import { type RequestGuard, checkGuard } from './bearerToken.js';
+import { findHttpError } from './httpError.js';
+import { type Exchange, nodeExchange, webExchange } from './internal/exchange.js';
+import { requestBody } from './internal/requestBody.js';
+import { ndjsonBody } from './ndjsonBody.js';
+import { type ResponseEncoder, ndjsonResponse } from './responseEncoders.js';
+
+/** What the pipeline builder learns about the request. */
+export interface HttpRequestInfo {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  header(name: string): string | undefined;
+  /** Aborted when the client disconnects. */
+  readonly signal: AbortSignal;
+}
+
+/** Options of {@link pipelineHandler}. */
+export interface PipelineHandlerOptions<I, O> {
+  /**
+   * Who may start a run: a guard such as {@link bearerToken}, or `'none'` to
+   * accept anyone. Required, because every request starts a pipeline.
+   */
+  readonly auth: RequestGuard | 'none';
+  /** Request-body decoder over byte chunks (default {@link ndjsonBody}). */
+  readonly decode?: Transformer<Uint8Array, I>;
+  /** Builds the per-request pipeline from the decoded body. */
+  build(input: SourcedPipeline<I>, request: HttpRequestInfo): SourcedPipeline<O>;
+  /** Response encoding (default {@link ndjsonResponse}). */
+  readonly respond?: ResponseEncoder<O>;
+  /** Largest accepted request body in bytes (default 10 MiB); larger ones get a 413. */
+  readonly limitBytes?: number;
+  /**
+   * Output bytes kept back, at most, while the request body is still being read
+   * (default 64 KiB). The status line is sent once the body has been read or this
+   * much output is pending, so a malformed body up to this point still gets a
+   * clean 400; past it, the response is already 200 and a failure is reported by
+   * the encoder's error trailer. 0 streams the first output at once.
+   */
+  readonly holdResponseBytes?: number;
+  /** Options of every per-request run (its signal is the client's connection). */
+  readonly run?: Omit<RunOptions, 'signal'>;
+}
+
+/** A request handler usable by every server shape. */
+export interface StreamHandler {
+  /** Web-standard handler (Hono, Bun, Deno, `fetch`-style servers). */
+  fetch(request: Request): Promise<Response>;
+  /** node:http listener, also an Express handler: `app.post('/ingest', h.node)`. */
+  node(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Fastify route handler; register it with {@link fastifyRoute} so the body stays unread. */
+  fastify(request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }): Promise<void>;
+  /** Number of requests whose run has not finished yet. */
+  readonly active: number;
+}
+
+/**
+ * Turns a pipeline into an HTTP request handler: each request's body streams
+ * (never buffered whole) through `decode` and the pipeline `build` returns, and
+ * its output streams back as the response (NDJSON by default, or SSE, or raw
+ * chunks). A malformed body gets a 400 naming the line and byte, an oversized
+ * one a 413, a missing token a 401; a client that disconnects cancels its run.
+ *
+ * When to use: an ingest or transform endpoint in an Express, Fastify, Hono or
+ * node:http service.
+ *
+ * @example
+ * ```ts
+ * const h = pipelineHandler<{ n: number }, { n: number }>({
+ *   auth: bearerToken(token),
+ *   build: (input) => input.pipe(map((r) => ({ n: r.n * 2 }))),
+ * });
+ * app.post('/double', h.node); // Express
+ * ```
+ * @see {@link requestServer} for a long-lived graph serving one item per request.
+ */
+export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandlerOptions<I, O>): StreamHandler {
+  if (typeof options?.build !== 'function') throw new InvalidArgumentError('pipelineHandler: `build` must be a function');
+  if (options.auth !== 'none' && typeof options.auth !== 'function') {
+    throw new InvalidArgumentError("pipelineHandler: `auth` is required: a guard such as bearerToken(token), or 'none'");
+  }
+  const limitBytes = options.limitBytes ?? 10 * 1024 * 1024;
+  if (!(limitBytes > 0)) throw new InvalidArgumentError(`pipelineHandler: \`limitBytes\` must be > 0, got ${String(limitBytes)}`);
+  const encoder = options.respond ?? ndjsonResponse<O>();
+  const decode = options.decode;
+  const holdBytes = options.holdResponseBytes ?? 64 * 1024;
+  let active = 0;
+
+  const serve = async (ex: Exchange): Promise<void> => {
+    const denied = checkGuard(options.auth, ex);
+    if (denied) return sendError(ex, denied.status, denied.message);
+    const declared = Number(ex.header('content-length') ?? '0');
+    if (declared > limitBytes) {
+      return sendError(ex, 413, `request body of ${declared} bytes exceeds the limit of ${limitBytes} bytes`);
+    }
+    const q = ex.url.indexOf('?');
+    const info: HttpRequestInfo = {
+      method: ex.method,
+      path: q < 0 ? ex.url : ex.url.slice(0, q),
+      query: new URLSearchParams(q < 0 ? '' : ex.url.slice(q + 1)),
+      header: ex.header,
+      signal: ex.signal,
+    };
+    // Named so that errors point at "requestBody" / "decode" rather than a generated id.
+    const decoder = decode ?? (ndjsonBody({ name: 'decode' }) as Transformer<Uint8Array, I>);
+    let bodyRead = false;
+    let held: Array<string | Uint8Array> = [];
+    let heldBytes = 0;
+    const flush = (): void | Promise<void> => {
+      if (!ex.headersSent) ex.respond(200, { 'content-type': encoder.contentType, 'cache-control': 'no-cache' });
+      let wait: void | Promise<void> = undefined;
+      for (const chunk of held) wait = ex.write(chunk);
+      held = [];
+      heldBytes = 0;
+      return wait;
+    };
+    const source = pipeline()
+      .from(
+        requestBody(ex.body, limitBytes, () => {
+          bodyRead = true;
+          if (held.length > 0) void flush();
+        }),
+      )
+      .pipe(decoder);
+    let built: SourcedPipeline<O>;
+    try {
+      built = options.build(source, info);
+    } catch (e) {
+      return sendError(ex, 500, `pipelineHandler: build failed: ${(e as Error).message}`);
+    }
+    let index = 0;
+    const sink = defineConsumer<O, number>('httpResponse', {}, { name: 'httpResponse' }, () => ({
+      item(value) {
+        const chunk = encoder.item(value as O, index++);
+        if (ex.headersSent) return ex.write(chunk) ?? undefined;
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (bodyRead || heldBytes > holdBytes) return flush() ?? undefined;
+        return undefined;
+      },
+      complete: () => index,
+    }));
+    active++;
+    try {
+      await built.to(sink).run({ ...options.run, signal: ex.signal });
+      await flush();
+      ex.end();
+    } catch (e) {
+      if (ex.signal.aborted) return; // the client left: its run is cancelled and nothing is left to answer
+      const http = findHttpError(e);
+      const message = http?.message ?? (e as Error)?.message ?? String(e);
+      held = [];
+      if (!ex.headersSent) sendError(ex, http?.status ?? 500, message);
+      else ex.end(encoder.error?.(message));
+    } finally {
+      active--;
+    }
+  };
+
+  return {
+    fetch(request) {
+      const { exchange, response } = webExchange(request);
+      void serve(exchange);
+      return response;
+    },
+    node: (req, res) => serve(nodeExchange(req, res)),
+    fastify(request, reply) {
+      reply.hijack();
+      return serve(nodeExchange(request.raw, reply.raw));
+    },
+    get active() {
+      return active;
+    },
+  };
+}
+
+/** Answers with a JSON error body; closes the connection so an unread body is not drained. @internal */
+export function sendError(ex: Exchange, status: number, message: string): void {
+  ex.respond(status, { 'content-type': 'application/json', connection: 'close' });
+  ex.end(JSON.stringify({ error: message }));
+}
