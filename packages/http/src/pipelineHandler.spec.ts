@@ -246,7 +246,7 @@ describe('pipelineHandler on node:http', () => {
   });
 
   it('rejects bad options with InvalidArgumentError', () => {
-    expect(() => pipelineHandler({ build: (p) => p } as never)).toThrow(InvalidArgumentError);
+    expect(() => pipelineHandler({ build: (p: unknown) => p } as never)).toThrow(InvalidArgumentError);
     expect(() => pipelineHandler({ auth: 'none' } as never)).toThrow(/`build` must be a function/);
     expect(() => pipelineHandler({ auth: 'none', limitBytes: 0, build: (p) => p })).toThrow(/limitBytes/);
     expect(() => bearerToken('short')).toThrow(/at least 8/);
