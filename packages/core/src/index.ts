@@ -94,3 +94,19 @@ export { processingTimeWindow, type TimeWindow } from './transformers/processing
 export { delay } from './transformers/delay.js';
 export { lift } from './transformers/lift.js';
 export { take } from './transformers/take.js';
+// operator library (issue 3)
+export { buffer, type BufferOptions } from './operators/buffer.js';
+export { chunk, type ChunkOptions } from './operators/chunk.js';
+export { distinctUntilChanged, type DistinctUntilChangedOptions } from './operators/distinctUntilChanged.js';
+export { flatMap, type FlatMapOptions, type FlatMapResult } from './operators/flatMap.js';
+export { flatten } from './operators/flatten.js';
+export { groupBy, type GroupByOptions } from './operators/groupBy.js';
+export { keyedReduce, type KeyedReduceOptions, type KeyedValue } from './operators/keyedReduce.js';
+export { movingAverage, type MovingAverageOptions } from './operators/movingAverage.js';
+export { reduce, type ReduceOptions } from './operators/reduce.js';
+export { runningSum } from './operators/runningSum.js';
+export { scan } from './operators/scan.js';
+export { skip } from './operators/skip.js';
+export { skipWhile } from './operators/skipWhile.js';
+export { takeWhile, type TakeWhileOptions } from './operators/takeWhile.js';
+export { timeout, TimeoutError, type TimeoutOptions } from './operators/timeout.js';
