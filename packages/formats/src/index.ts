@@ -6,3 +6,9 @@
  * @packageDocumentation
  */
 export { FormatError, type FormatErrorOptions } from './formatError.js';
+export { JsonFormatError } from './json/jsonFormatError.js';
+export { ndjsonDecode, type NdjsonDecodeOptions } from './json/ndjsonDecode.js';
+export { ndjsonEncode, type NdjsonEncodeOptions } from './json/ndjsonEncode.js';
+export { jsonStreamDecode, type JsonStreamDecodeOptions } from './json/jsonStreamDecode.js';
+export type { StandardSchemaV1, StandardResult } from './internal/schema.js';
+export type { CodecOptions } from './internal/codec.js';

@@ -1,0 +1,174 @@
+/**
+ * Shared plumbing of every decoder and encoder transformer in this package:
+ * chunk checks, error construction (the format's FormatError subclass, naming
+ * component, chunk position, source, offset, line, record), routing through the
+ * node's error strategy, and flushing at EndOfStream / completion.
+ */
+import {
+  defineTransformer,
+  isEndOfStream,
+  type NodeContext,
+  type NodeOptions,
+  type Signal,
+  type Transformer,
+} from '@streamweave/core';
+import type { Subscriber } from 'rxjs';
+import type { FormatError, FormatErrorOptions } from '../formatError.js';
+
+/** Options every codec transformer accepts. */
+export interface CodecOptions extends NodeOptions {
+  /** Name of the byte source (file path, topic, URL): it is put into every error. */
+  readonly source?: string;
+}
+
+/** What a codec knows about a failure; the helper adds format, source and component. */
+export interface FailureDetails {
+  readonly message: string;
+  readonly byteOffset?: number;
+  readonly line?: number;
+  readonly recordIndex?: number;
+  readonly cause?: unknown;
+}
+
+/** A format's error class. */
+export type FormatErrorClass = new (message: string, options: FormatErrorOptions) => FormatError;
+
+/** The callbacks a codec core uses to talk to the stream. */
+export interface CodecSink<O> {
+  /** Emits one output item downstream. */
+  emit(value: O): void;
+  /**
+   * Reports a failure through the node's error strategy. Returns true when the
+   * codec may go on (skip / dead-letter), false when the run stops.
+   */
+  fail(details: FailureDetails, item: unknown): boolean;
+}
+
+/** A stateful codec: fed inputs one at a time, flushed once at the end. */
+export interface CodecCore<I> {
+  push(input: I): void;
+  /** Input ended: emit what is buffered or report a truncation. */
+  end(): void;
+}
+
+/** Maximum attempts before a "retry" decision on deterministic decoding is treated as stop. */
+const maxDeterministicAttempts = 100;
+
+/**
+ * Builds a codec transformer. Failures thrown by the core (not reported
+ * through `sink.fail`) are wrapped in the format's error and end decoding of
+ * this stream: a core that threw cannot be trusted to resynchronise, so the
+ * remaining input is discarded after that one counted failure.
+ */
+export function defineCodec<I, O>(
+  type: string,
+  params: Record<string, unknown>,
+  options: CodecOptions | undefined,
+  format: string,
+  ErrorClass: FormatErrorClass,
+  create: (sink: CodecSink<O>, ctx: NodeContext) => CodecCore<I>,
+): Transformer<I, O> {
+  const source = options?.source;
+  return defineTransformer<I, O>(type, { ...params, ...(source === undefined ? {} : { source }) }, options, (out, ctx) => {
+    let position = 0;
+    let stopped = false;
+    let broken = false;
+    let ended = false;
+    const sink: CodecSink<O> = {
+      emit(value) {
+        if (stopped) return;
+        ctx.stats.out++;
+        out.next(value);
+      },
+      fail(details, item) {
+        if (stopped) return false;
+        const error = new ErrorClass(details.message, {
+          format,
+          ...(source === undefined ? {} : { source }),
+          ...(details.byteOffset === undefined ? {} : { byteOffset: details.byteOffset }),
+          ...(details.line === undefined ? {} : { line: details.line }),
+          ...(details.recordIndex === undefined ? {} : { recordIndex: details.recordIndex }),
+          ...(details.cause === undefined ? {} : { cause: details.cause }),
+          component: ctx.component,
+          position,
+        });
+        if (!routeFailure(ctx, out, error, item, position)) stopped = true;
+        return !stopped;
+      },
+    };
+    const core = create(sink, ctx);
+    const guarded = (fn: () => void, item: unknown) => {
+      if (stopped || broken) return;
+      try {
+        fn();
+      } catch (e) {
+        broken = true;
+        sink.fail({ message: e instanceof Error ? e.message : 'codec failed', cause: e }, item);
+      }
+    };
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      guarded(() => core.end(), undefined);
+    };
+    return {
+      item(value, pos) {
+        position = pos;
+        guarded(() => core.push(value), value);
+      },
+      signal(s: Signal) {
+        if (isEndOfStream(s)) finish();
+        if (!stopped) out.next(s);
+      },
+      complete() {
+        finish();
+        if (!stopped) out.complete();
+      },
+    };
+  });
+}
+
+/** Applies the node's error strategy; returns false when the stream was failed. */
+function routeFailure(ctx: NodeContext, out: Subscriber<unknown>, error: FormatError, item: unknown, position: number): boolean {
+  for (let attempt = 1; ; attempt++) {
+    const d = ctx.fail(error, item, position, attempt);
+    if (d.action === 'stop') {
+      out.error(d.error);
+      return false;
+    }
+    // Decoding is deterministic: a retry fails the same way, so retries are used up at once.
+    if (d.action === 'retry' && attempt < maxDeterministicAttempts) continue;
+    if (d.action === 'retry') {
+      out.error(error);
+      return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * Returns the bytes of a chunk, or undefined when the chunk is not bytes.
+ * Accepts Uint8Array (Node Buffers included) and ArrayBuffer.
+ */
+export function asBytes(chunk: unknown): Uint8Array | undefined {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  return undefined;
+}
+
+/** Human-readable type of a non-byte chunk, for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
+}
+
+/** Concatenates two byte arrays (either may be empty). */
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const r = new Uint8Array(a.length + b.length);
+  r.set(a, 0);
+  r.set(b, a.length);
+  return r;
+}

@@ -1,0 +1,453 @@
+import { InvalidArgumentError, type Transformer } from '@streamweave/core';
+import { asBytes, type CodecOptions, type CodecSink, defineCodec, describeValue } from '../internal/codec.js';
+import { isStandardSchema, type StandardSchemaV1, validateSync } from '../internal/schema.js';
+import { JsonFormatError } from './jsonFormatError.js';
+import { parseJsonPath, type PathSegment } from './jsonPath.js';
+
+/** Options of {@link jsonStreamDecode}. */
+export interface JsonStreamDecodeOptions<T = unknown> extends CodecOptions {
+  /**
+   * Which values to emit: `$[*]` (default: the elements of a top-level array),
+   * `$.data.items[*]`, `$.pages[*].rows[*]`, `$.*` (each value of a top-level
+   * object), `$` (the whole document as one record).
+   */
+  readonly path?: string;
+  /** Validates each emitted value (any Standard Schema, such as zod 4); must be synchronous. */
+  readonly schema?: StandardSchemaV1<unknown, T>;
+  /** One emitted value larger than this is an error (bounds memory); default 64 MiB. */
+  readonly maxRecordBytes?: number;
+}
+
+// Byte codes.
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+const enum Mode {
+  Value, // expecting a value
+  AfterValue, // expecting , or a closing bracket (or the end, at top level)
+  Key, // expecting a key string (or } right after {)
+  KeyString, // inside a key string
+  Colon, // expecting :
+  Scan, // inside a value being captured or skipped
+  Done, // after the top-level value
+}
+
+interface Frame {
+  readonly array: boolean;
+  /** Depth of the values inside this container (1 for the root container's children). */
+  readonly depth: number;
+  index: number;
+  key: string | undefined;
+  /** True right after `{` or `[`: a closing bracket is allowed instead of a value or key. */
+  empty: boolean;
+}
+
+/**
+ * Streams the values at a path inside one (possibly huge) JSON document, such as
+ * the elements of a top-level array or of `$.data.items[*]`, without holding the
+ * document: memory is bounded by the largest emitted value, whatever the
+ * document's size.
+ *
+ * An incremental tokenizer walks the structure outside the selected values and
+ * only finds the end of each selected value, which is then handed to the
+ * engine's `JSON.parse` (fast, fully validated). Values that are neither
+ * selected nor on the way to one are skipped with bracket matching only.
+ *
+ * A malformed selected value or a schema violation is a {@link JsonFormatError}
+ * (byte offset + record index) that the error strategy may skip; a broken
+ * document structure or a truncated document stops decoding with a
+ * {@link JsonFormatError}.
+ *
+ * @example
+ * ```ts
+ * // {"data":{"items":[{"id":1},{"id":2}]}}
+ * pipeline().from(fileChunks).pipe(jsonStreamDecode({ path: '$.data.items[*]' })).to(collect()); // [{id:1},{id:2}]
+ * ```
+ * @see {@link ndjsonDecode} for one record per line
+ */
+export function jsonStreamDecode<T = unknown>(options: JsonStreamDecodeOptions<T> = {}): Transformer<Uint8Array, T> {
+  const path = options.path ?? '$[*]';
+  const segments = parseJsonPath(path);
+  const schema = options.schema;
+  if (schema !== undefined && !isStandardSchema(schema)) {
+    throw new InvalidArgumentError('jsonStreamDecode: `schema` must be a Standard Schema (for example a zod 4 schema)');
+  }
+  const maxRecordBytes = options.maxRecordBytes ?? 64 * 1024 * 1024;
+  if (!(Number.isInteger(maxRecordBytes) && maxRecordBytes > 0)) {
+    throw new InvalidArgumentError(`jsonStreamDecode: \`maxRecordBytes\` must be a positive integer, got ${String(maxRecordBytes)}`);
+  }
+  return defineCodec<Uint8Array, T>('jsonStreamDecode', { path, maxRecordBytes }, options, 'json', JsonFormatError, (sink) =>
+    new JsonStreamDecoder<T>(sink, segments, schema, maxRecordBytes),
+  );
+}
+
+class StructureError extends Error {
+  constructor(
+    message: string,
+    readonly byteOffset: number,
+  ) {
+    super(message);
+  }
+}
+
+class JsonStreamDecoder<T> {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private mode = Mode.Value;
+  private readonly frames: Frame[] = [];
+  /** Stream offset of the current chunk's first byte. */
+  private base = 0;
+  private records = 0;
+  private started = false;
+  // Scan state (a value being captured or skipped).
+  private capture = false;
+  private scanBrackets: number[] = [];
+  private scanInString = false;
+  private scanEscape = false;
+  /** Non-container scalar being scanned (number / literal / string). */
+  private scanScalar = false;
+  private scanStart = 0;
+  private parts: Uint8Array[] = [];
+  private partsBytes = 0;
+  // Key string state.
+  private keyParts: Uint8Array[] = [];
+  private keyEscape = false;
+
+  constructor(
+    private readonly sink: CodecSink<T>,
+    private readonly segments: readonly PathSegment[],
+    private readonly schema: StandardSchemaV1<unknown, T> | undefined,
+    private readonly maxRecordBytes: number,
+  ) {}
+
+  push(chunk: unknown): void {
+    const bytes = asBytes(chunk);
+    if (bytes === undefined) {
+      this.sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, byteOffset: this.base }, chunk);
+      return;
+    }
+    try {
+      this.scan(bytes);
+    } catch (e) {
+      if (e instanceof StructureError) {
+        this.sink.fail({ message: e.message, byteOffset: e.byteOffset, recordIndex: this.records }, undefined);
+        this.mode = Mode.Done;
+        this.fatal = true;
+        return;
+      }
+      throw e;
+    } finally {
+      this.base += bytes.length;
+    }
+  }
+
+  private fatal = false;
+
+  end(): void {
+    if (this.fatal) return;
+    if (this.mode === Mode.Scan && this.scanScalar && !this.scanInString && this.frames.length === 0) {
+      // A top-level scalar document ends at end of input.
+      this.finishScan(this.base, new Uint8Array(0), 0);
+      this.mode = Mode.Done;
+    }
+    if (this.mode !== Mode.Done) {
+      this.sink.fail(
+        { message: this.started ? 'unexpected end of input: the JSON document is truncated' : 'empty input: no JSON document', byteOffset: this.base, recordIndex: this.records },
+        undefined,
+      );
+    }
+  }
+
+  private scan(b: Uint8Array): void {
+    const n = b.length;
+    let i = 0;
+    if (this.mode === Mode.Scan || this.mode === Mode.KeyString) this.scanStart = 0;
+    while (i < n) {
+      switch (this.mode) {
+        case Mode.Scan:
+          i = this.scanValue(b, i);
+          break;
+        case Mode.KeyString:
+          i = this.scanKey(b, i);
+          break;
+        default: {
+          const c = b[i]!;
+          if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+            i++;
+            continue;
+          }
+          if (!this.started) {
+            this.started = true;
+            if (c === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) {
+              i += 3;
+              continue;
+            }
+          }
+          i = this.structural(b, i, c);
+        }
+      }
+    }
+    if (this.mode === Mode.Scan && this.capture) this.keepPart(b.subarray(this.scanStart));
+    if (this.mode === Mode.KeyString) this.keyParts.push(b.slice(this.scanStart));
+  }
+
+  /** Handles one non-whitespace byte outside any scanned value; returns the next index. */
+  private structural(b: Uint8Array, i: number, c: number): number {
+    const at = this.base + i;
+    const top = this.frames[this.frames.length - 1];
+    switch (this.mode) {
+      case Mode.Done:
+        throw new StructureError(`unexpected ${show(c)} after the end of the JSON document`, at);
+      case Mode.Value:
+        if (top?.array && top.empty && c === RBRACKET) return this.close(i, true);
+        if (top) top.empty = false;
+        return this.startValue(b, i, c);
+      case Mode.AfterValue:
+        if (!top) {
+          this.mode = Mode.Done;
+          return this.structural(b, i, c);
+        }
+        if (c === COMMA) {
+          if (top.array) {
+            top.index++;
+            this.mode = Mode.Value;
+          } else this.mode = Mode.Key;
+          return i + 1;
+        }
+        if (c === (top.array ? RBRACKET : RBRACE)) return this.close(i, top.array);
+        throw new StructureError(`expected , or ${top.array ? ']' : '}'} but found ${show(c)}`, at);
+      case Mode.Key:
+        if (top!.empty && c === RBRACE) return this.close(i, false);
+        top!.empty = false;
+        if (c !== QUOTE) throw new StructureError(`expected an object key but found ${show(c)}`, at);
+        this.mode = Mode.KeyString;
+        this.keyParts = [];
+        this.keyEscape = false;
+        this.scanStart = i;
+        return i + 1;
+      case Mode.Colon:
+        if (c !== COLON) throw new StructureError(`expected : but found ${show(c)}`, at);
+        this.mode = Mode.Value;
+        return i + 1;
+      /* c8 ignore next 2 */
+      default:
+        throw new StructureError('internal tokenizer state', at);
+    }
+  }
+
+  private close(i: number, array: boolean): number {
+    this.frames.pop();
+    this.mode = Mode.AfterValue;
+    if (this.frames.length === 0) this.mode = Mode.Done;
+    void array;
+    return i + 1;
+  }
+
+  /** A value starts at b[i]: descend into it, capture it or skip it. */
+  private startValue(b: Uint8Array, i: number, c: number): number {
+    const depth = this.frames.length;
+    const matches = depth === 0 || matchSegment(this.segments[depth - 1]!, this.frames[depth - 1]!);
+    if (matches && depth === this.segments.length) return this.beginScan(b, i, c, true);
+    const next = this.segments[depth];
+    if (matches && next !== undefined) {
+      const wantArray = next.kind === 'anyIndex';
+      if (c === (wantArray ? LBRACKET : LBRACE)) {
+        this.frames.push({ array: wantArray, depth: depth + 1, index: 0, key: undefined, empty: true });
+        this.mode = wantArray ? Mode.Value : Mode.Key;
+        return i + 1;
+      }
+    }
+    return this.beginScan(b, i, c, false);
+  }
+
+  private beginScan(b: Uint8Array, i: number, c: number, capture: boolean): number {
+    if (!isValueStart(c)) throw new StructureError(`expected a JSON value but found ${show(c)}`, this.base + i);
+    this.capture = capture;
+    this.mode = Mode.Scan;
+    this.scanStart = i;
+    this.parts = [];
+    this.partsBytes = 0;
+    this.scanBrackets = [];
+    this.scanEscape = false;
+    this.scanInString = c === QUOTE;
+    this.scanScalar = c !== LBRACE && c !== LBRACKET;
+    this.valueOffset = this.base + i;
+    if (!this.scanScalar) this.scanBrackets.push(c);
+    return c === QUOTE || !this.scanScalar ? i + 1 : i;
+  }
+
+  private valueOffset = 0;
+
+  /** Scans inside a captured or skipped value; returns the next index. */
+  private scanValue(b: Uint8Array, i: number): number {
+    const n = b.length;
+    const brackets = this.scanBrackets;
+    while (i < n) {
+      if (this.scanInString) {
+        if (this.scanEscape) {
+          this.scanEscape = false;
+          i++;
+          continue;
+        }
+        // Jump to the next unescaped quote: strings dominate JSON, and indexOf is native.
+        // A quote is escaped when an odd run of backslashes precedes it.
+        let q = b.indexOf(QUOTE, i);
+        while (q >= 0) {
+          let k = q - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          if ((q - 1 - k) % 2 === 0) break;
+          q = b.indexOf(QUOTE, q + 1);
+        }
+        if (q < 0) {
+          let k = n - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          this.scanEscape = (n - 1 - k) % 2 === 1;
+          return n;
+        }
+        this.scanInString = false;
+        i = q + 1;
+        if (this.scanScalar) return this.endScan(b, i);
+        continue;
+      }
+      const c = b[i]!;
+      if (this.scanScalar) {
+        // number / true / false / null: ends at a delimiter.
+        if (c === COMMA || c === RBRACE || c === RBRACKET || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return this.endScan(b, i);
+        i++;
+        continue;
+      }
+      if (c === QUOTE) this.scanInString = true;
+      else if (c === LBRACE || c === LBRACKET) brackets.push(c);
+      else if (c === RBRACE || c === RBRACKET) {
+        const open = brackets.pop();
+        if (open !== (c === RBRACE ? LBRACE : LBRACKET)) {
+          throw new StructureError(`unexpected ${show(c)}`, this.base + i);
+        }
+        if (brackets.length === 0) return this.endScan(b, i + 1);
+      }
+      i++;
+    }
+    return n;
+  }
+
+  /** The scanned value ends just before b[end]. */
+  private endScan(b: Uint8Array, end: number): number {
+    this.finishScan(this.base + end, b, end);
+    this.mode = this.frames.length === 0 ? Mode.Done : Mode.AfterValue;
+    return end;
+  }
+
+  private finishScan(_endOffset: number, b: Uint8Array, end: number): void {
+    if (!this.capture) return;
+    this.keepPart(b.subarray(this.scanStart, end));
+    const bytes = this.parts.length === 1 ? this.parts[0]! : joinParts(this.parts, this.partsBytes);
+    this.parts = [];
+    this.partsBytes = 0;
+    if (this.overlong) {
+      this.overlong = false;
+      return;
+    }
+    this.emitValue(bytes);
+  }
+
+  private overlong = false;
+
+  private keepPart(part: Uint8Array): void {
+    if (this.overlong || part.length === 0) return;
+    this.partsBytes += part.length;
+    if (this.partsBytes > this.maxRecordBytes) {
+      this.overlong = true;
+      this.parts = [];
+      this.sink.fail(
+        { message: `value longer than maxRecordBytes (${this.maxRecordBytes})`, byteOffset: this.valueOffset, recordIndex: this.records++ },
+        undefined,
+      );
+      return;
+    }
+    // Copy: the chunk belongs to the upstream and may be reused.
+    this.parts.push(part.slice());
+  }
+
+  private emitValue(bytes: Uint8Array): void {
+    const index = this.records++;
+    const byteOffset = this.valueOffset;
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes);
+    } catch (e) {
+      this.sink.fail({ message: 'invalid UTF-8', byteOffset, recordIndex: index, cause: e }, bytes);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      this.sink.fail({ message: 'malformed JSON value', byteOffset, recordIndex: index, cause: e }, text);
+      return;
+    }
+    if (this.schema !== undefined) {
+      const r = validateSync(this.schema, value);
+      if (!r.ok) {
+        this.sink.fail({ message: r.message, byteOffset, recordIndex: index }, value);
+        return;
+      }
+      value = r.value;
+    }
+    this.sink.emit(value as T);
+  }
+
+  /** Inside an object key string. */
+  private scanKey(b: Uint8Array, i: number): number {
+    const n = b.length;
+    while (i < n) {
+      const c = b[i]!;
+      if (this.keyEscape) this.keyEscape = false;
+      else if (c === BACKSLASH) this.keyEscape = true;
+      else if (c === QUOTE) {
+        this.keyParts.push(b.slice(this.scanStart, i + 1));
+        const raw = joinParts(this.keyParts, this.keyParts.reduce((s, p) => s + p.length, 0));
+        this.keyParts = [];
+        let key: unknown;
+        try {
+          key = JSON.parse(this.decoder.decode(raw));
+        } catch {
+          throw new StructureError('malformed object key', this.base + i);
+        }
+        this.frames[this.frames.length - 1]!.key = key as string;
+        this.mode = Mode.Colon;
+        return i + 1;
+      }
+      i++;
+    }
+    return n;
+  }
+}
+
+function matchSegment(seg: PathSegment, frame: Frame): boolean {
+  if (seg.kind === 'anyIndex') return frame.array;
+  if (frame.array) return false;
+  return seg.kind === 'anyKey' || seg.name === frame.key;
+}
+
+function isValueStart(c: number): boolean {
+  return c === QUOTE || c === LBRACE || c === LBRACKET || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e;
+}
+
+function show(c: number): string {
+  return c >= 0x20 && c < 0x7f ? JSON.stringify(String.fromCharCode(c)) : `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+function joinParts(parts: Uint8Array[], total: number): Uint8Array {
+  const r = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    r.set(p, o);
+    o += p.length;
+  }
+  return r;
+}
