@@ -1,0 +1,103 @@
+import { defineTransformer, type NodeOptions, type Transformer } from '@streamweave/core';
+import { AvroError } from './avroError.js';
+import { describeValue } from './internal/bytes.js';
+import { type AvroBadBlock, type AvroHeader, ContainerParser, type ParserSink } from './internal/containerParser.js';
+import { reportFailure } from './internal/failure.js';
+import type { AvroSchema } from './internal/schemas.js';
+
+/** Options of {@link avroDecode}. */
+export interface AvroDecodeOptions extends NodeOptions {
+  /** Where the bytes come from (file path, topic, URL); named in every error. */
+  readonly source?: string;
+  /**
+   * The schema to read records as (schema evolution): fields are matched by
+   * name and aliases, defaults fill added fields, removed fields are dropped,
+   * types are promoted (int → long → double…). Default: the writer schema from
+   * the file header.
+   */
+  readonly readerSchema?: AvroSchema;
+  /** Largest block (compressed or not) accepted; a larger declared size counts as corruption (default 64 MiB). */
+  readonly maxBlockBytes?: number;
+  /** Called once with the file header (writer schema, codec, metadata) before the first record. */
+  readonly onHeader?: (header: AvroHeader) => void;
+}
+
+/**
+ * Decodes an Avro object container file, arriving as `Uint8Array` chunks cut
+ * anywhere, into its records. Blocks written with the `null`, `deflate` or
+ * `snappy` codec are decoded as soon as their last byte arrives, so memory stays
+ * bounded by one block plus one chunk.
+ *
+ * Bad input raises an {@link AvroError} naming the source, the byte offset of
+ * the block and the record index, routed by the node's error strategy: with
+ * skip or dead-letter, a block with bad codec data or an undecodable record is
+ * dropped (its records counted in the message, its bytes as the dead letter,
+ * an {@link AvroBadBlock}) and a block with a bad sync marker makes the
+ * decoder search for the next sync marker, as Avro's own readers do. A bad
+ * header or an incompatible reader schema makes the rest of the input
+ * unreadable: it is reported once and ignored. Signals pass in order.
+ *
+ * @example
+ * ```ts
+ * const { result } = await pipeline()
+ *   .from(fromArray([fileBytes]))
+ *   .pipe(avroDecode<User>({ source: 'users.avro', readerSchema: userV2 }))
+ *   .to(collect())
+ *   .run();
+ * ```
+ * @see {@link avroEncode}, {@link readAvroFile}
+ */
+export function avroDecode<T = unknown>(options: AvroDecodeOptions = {}): Transformer<Uint8Array, T> {
+  // Parse the reader schema now, so a bad one fails when the pipeline is built.
+  new ContainerParser({ readerSchema: options.readerSchema });
+  return defineTransformer<Uint8Array, T>(
+    'avroDecode',
+    { source: options.source ?? null, readerSchema: schemaParam(options.readerSchema), maxBlockBytes: options.maxBlockBytes ?? null },
+    options,
+    (out, ctx) => {
+      const parser = new ContainerParser({
+        source: options.source,
+        readerSchema: options.readerSchema,
+        maxBlockBytes: options.maxBlockBytes,
+        onHeader: options.onHeader,
+        component: ctx.component,
+      });
+      const stats = ctx.stats;
+      const sink: ParserSink = {
+        record(value) {
+          stats.out++;
+          out.next(value as T);
+        },
+        failure(error, item: AvroBadBlock) {
+          return reportFailure(ctx, out, error, item, parser.position);
+        },
+      };
+      return {
+        item(chunk, position) {
+          parser.position = position;
+          if (!(chunk instanceof Uint8Array)) {
+            const error = new AvroError(`expected Uint8Array chunks, got ${describeValue(chunk)}`, {
+              ...(options.source === undefined ? {} : { source: options.source }),
+              recordIndex: parser.recordsRead,
+              component: ctx.component,
+              position,
+            });
+            reportFailure(ctx, out, error, chunk, position);
+            return;
+          }
+          parser.push(chunk, sink);
+        },
+        complete() {
+          parser.end(sink);
+          if (!parser.stopped) out.complete();
+        },
+      };
+    },
+  );
+}
+
+/** A schema as plain data for the node descriptor. @internal */
+export function schemaParam(schema: AvroSchema | undefined): string | null {
+  if (schema === undefined) return null;
+  return typeof schema === 'string' ? schema : JSON.stringify(schema);
+}

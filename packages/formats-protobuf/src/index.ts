@@ -1,0 +1,6 @@
+/**
+ * @streamweave/formats-protobuf
+ *
+ * @packageDocumentation
+ */
+export {};
