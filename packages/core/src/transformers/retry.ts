@@ -45,7 +45,7 @@ export function retry<I, O>(operation: (item: I, attempt: number) => Promise<O>,
         try {
           return await operation(value, attempt);
         } catch (e) {
-          if (attempt >= maxAttempts || (options.retryIf && !options.retryIf(e, attempt))) throw e;
+          if (attempt >= maxAttempts || ctx.signal.aborted || (options.retryIf && !options.retryIf(e, attempt))) throw e;
           const delay = backoffDelay(backoff, attempt, random);
           await new Promise<void>((resolve) => {
             // A cancelled run must not leave the backoff timer behind.
@@ -59,6 +59,7 @@ export function retry<I, O>(operation: (item: I, attempt: number) => Promise<O>,
             }, delay);
             ctx.signal.addEventListener('abort', onAbort, { once: true });
           });
+          if (ctx.signal.aborted) throw e;
         }
       }
     }),
