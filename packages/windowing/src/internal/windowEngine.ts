@@ -1,0 +1,575 @@
+/**
+ * The window operator's engine, shared by windowAggregate / windowReduce /
+ * windowProcess and by their multi-port (`out` + `late`) form. It follows
+ * Flink's WindowOperator: assign → (merge) → add → trigger → fire/purge, with
+ * event-time and processing-time timers and a cleanup timer per window at
+ * end + allowedLateness.
+ *
+ * Hot path notes: fixed-size assigners are enumerated without allocating,
+ * state is a Map per key of windows by start, timers of windows that end
+ * together share one heap slot, and the trigger context is one reused object.
+ */
+import type { Cancel, NodeContext, Signal } from '@streamweave/core';
+import { isEndOfStream, isWatermark, StreamWeaveError } from '@streamweave/core';
+import type { AggregateFunction } from '../aggregate.js';
+import type { WindowAssigner } from '../assigners/windowAssigner.js';
+import type { Evictor, EvictorContext } from '../evictors/evictor.js';
+import type { KeyedWindowStore, WindowStateBackend } from '../state/windowState.js';
+import { type OnMergeContext, type Trigger, TriggerResult } from '../triggers/trigger.js';
+import type { FiringTiming, TimestampedValue, TimeWindow, WindowResult } from '../windows.js';
+import { TimerQueue } from './timerQueue.js';
+import { describeValue } from './validate.js';
+
+/** How a window's contents are kept. @internal */
+export type WindowFunctionSpec<T, K, R> =
+  | { readonly kind: 'aggregate'; readonly fn: AggregateFunction<T, unknown, R> }
+  | { readonly kind: 'reduce'; readonly fn: (a: T, b: T) => T }
+  | { readonly kind: 'process'; readonly fn: (items: T[], info: ProcessWindowInfo<K>) => R };
+
+/** What a process window function sees besides the items. */
+export interface ProcessWindowInfo<K> {
+  /** The key (undefined for non-keyed windows). */
+  readonly key: K;
+  /** The window bounds. */
+  readonly window: TimeWindow;
+  /** The operator's current watermark. */
+  readonly currentWatermark: number;
+  /** Current processing time. */
+  readonly currentProcessingTime: number;
+}
+
+/** Facts about a late item, given to the `lateData` callback. */
+export interface LateItemInfo {
+  /** The item's timestamp. */
+  readonly timestamp: number;
+  /** The watermark it was late against. */
+  readonly watermark: number;
+}
+
+/**
+ * Live counters of a window operator run (see the operators' `inspect()`).
+ */
+export interface WindowOperatorStats {
+  /** Windows currently holding state (bounded by the open windows). */
+  openWindows: number;
+  /** Keys with at least one open window. */
+  keys: number;
+  /** Firings emitted. */
+  firings: number;
+  /** Items later than the allowed lateness (sent to the late output / callback when given). */
+  lateItems: number;
+  /** Items for which the assigner returned no window. */
+  unassignedItems: number;
+  /** Windows with contents still unfired when the input ended (e.g. partial count windows). */
+  discardedAtEnd: number;
+  /** Current event-time watermark. */
+  watermark: number;
+}
+
+/** Resolved configuration. @internal */
+export interface WindowEngineConfig<T, K, R> {
+  readonly assigner: WindowAssigner<T>;
+  readonly trigger: Trigger<T>;
+  readonly evictor: Evictor<T> | undefined;
+  readonly key: ((item: T) => K) | undefined;
+  readonly timestamp: ((item: T) => number) | undefined;
+  readonly allowedLateness: number;
+  readonly discarding: boolean;
+  readonly fn: WindowFunctionSpec<T, K, R>;
+  readonly state: WindowStateBackend;
+}
+
+/** Where the engine sends things. @internal */
+export interface WindowSinks<T, K, R> {
+  result(r: WindowResult<K, R>): void;
+  late(item: T, info: LateItemInfo): void;
+  signal(s: Signal): void;
+  error(e: unknown): void;
+}
+
+class Entry<K, T> {
+  acc: unknown = undefined;
+  has = false;
+  items: TimestampedValue<T>[] | undefined = undefined;
+  /** Event-time trigger timers. */
+  et: number[] | undefined = undefined;
+  /** Processing-time trigger timers. */
+  pt: number[] | undefined = undefined;
+  /** Times this entry is queued at in the event / processing queues. */
+  eq: number[] | undefined = undefined;
+  pq: number[] | undefined = undefined;
+  state: Map<string, unknown> | undefined = undefined;
+  firings = 0;
+  onTime = false;
+  dead = false;
+  /** Next entry with the same start (custom assigners only). */
+  chain: Entry<K, T> | undefined = undefined;
+  constructor(
+    readonly key: K,
+    readonly window: TimeWindow,
+    readonly cleanupAt: number,
+  ) {}
+}
+
+type WindowsOfKey<K, T> = Map<number, Entry<K, T>>;
+
+/** Starts the engine for one run; returns the element handlers. @internal */
+export function startWindowEngine<T, K, R>(
+  config: WindowEngineConfig<T, K, R>,
+  ctx: NodeContext,
+  sinks: WindowSinks<T, K, R>,
+  stats: WindowOperatorStats,
+): { item(value: T, position: number): void; signal(s: Signal): void; finish(): void; teardown(): void } {
+  const { assigner, trigger, evictor, allowedLateness, discarding, fn } = config;
+  const keyOf = config.key;
+  const tsOf = config.timestamp;
+  const clock = ctx.clock;
+  const eventTime = assigner.isEventTime;
+  const merging = assigner.isMerging === true;
+  const fixed = merging ? undefined : assigner.fixed;
+  const buffered = evictor !== undefined || fn.kind === 'process';
+  const agg = fn.kind === 'aggregate' ? fn.fn : undefined;
+  const reduce = fn.kind === 'reduce' ? fn.fn : undefined;
+  const store: KeyedWindowStore<K, WindowsOfKey<K, T>> = config.state.keyed(ctx.id, 'windows');
+  const eventQ = new TimerQueue<Entry<K, T>>();
+  const procQ = new TimerQueue<Entry<K, T>>();
+  let wm = -Infinity;
+  let stopped = false;
+  let finished = false;
+  let procCancel: Cancel | undefined;
+  let procScheduledAt = Infinity;
+  let cur: Entry<K, T> = undefined as unknown as Entry<K, T>;
+  let mergedOld: Entry<K, T>[] = [];
+  const assignerCtx = { currentProcessingTime: () => clock.now() };
+
+  const queue = (q: TimerQueue<Entry<K, T>>, field: 'eq' | 'pq', time: number, e: Entry<K, T>) => {
+    let queued = e[field];
+    if (queued === undefined) queued = e[field] = [];
+    else if (queued.includes(time)) return;
+    queued.push(time);
+    q.add(time, e);
+    if (q === procQ) scheduleProcessing();
+  };
+
+  const triggerCtx: OnMergeContext = {
+    get currentWatermark() {
+      return wm;
+    },
+    currentProcessingTime: () => clock.now(),
+    registerEventTimeTimer(time) {
+      const e = cur;
+      let t = e.et;
+      if (t === undefined) t = e.et = [];
+      else if (t.includes(time)) return;
+      t.push(time);
+      queue(eventQ, 'eq', time, e);
+    },
+    deleteEventTimeTimer(time) {
+      const t = cur.et;
+      const i = t ? t.indexOf(time) : -1;
+      if (i >= 0) t!.splice(i, 1);
+    },
+    registerProcessingTimeTimer(time) {
+      const e = cur;
+      let t = e.pt;
+      if (t === undefined) t = e.pt = [];
+      else if (t.includes(time)) return;
+      t.push(time);
+      queue(procQ, 'pq', time, e);
+    },
+    deleteProcessingTimeTimer(time) {
+      const t = cur.pt;
+      const i = t ? t.indexOf(time) : -1;
+      if (i >= 0) t!.splice(i, 1);
+    },
+    getState<S>(name: string): S | undefined {
+      return cur.state?.get(name) as S | undefined;
+    },
+    setState<S>(name: string, value: S | undefined) {
+      if (value === undefined) cur.state?.delete(name);
+      else (cur.state ??= new Map()).set(name, value);
+    },
+    mergedStates<S>(name: string): S[] {
+      const values: S[] = [];
+      for (const e of mergedOld) {
+        const v = e.state?.get(name);
+        if (v !== undefined) values.push(v as S);
+      }
+      return values;
+    },
+  };
+  const evictorCtx: EvictorContext = {
+    get currentWatermark() {
+      return wm;
+    },
+    currentProcessingTime: () => clock.now(),
+  };
+
+  // ---- state -------------------------------------------------------------
+  const cleanupTime = (w: TimeWindow) => (eventTime ? w.end + allowedLateness : w.end);
+
+  const createEntry = (key: K, windows: WindowsOfKey<K, T>, start: number, end: number): Entry<K, T> => {
+    const e = new Entry<K, T>(key, { start, end }, cleanupTime({ start, end }));
+    const head = windows.get(start);
+    if (head) e.chain = head;
+    windows.set(start, e);
+    stats.openWindows++;
+    if (Number.isFinite(e.cleanupAt)) {
+      if (eventTime) queue(eventQ, 'eq', e.cleanupAt, e);
+      else queue(procQ, 'pq', e.cleanupAt, e);
+    }
+    return e;
+  };
+
+  const windowsOf = (key: K): WindowsOfKey<K, T> => {
+    let windows = store.get(key);
+    if (windows === undefined) {
+      windows = new Map();
+      store.set(key, windows);
+      stats.keys++;
+    }
+    return windows;
+  };
+
+  const removeEntry = (e: Entry<K, T>) => {
+    if (e.dead) return;
+    e.dead = true;
+    stats.openWindows--;
+    const windows = store.get(e.key);
+    if (windows) {
+      const start = e.window.start;
+      let head = windows.get(start);
+      if (head === e) {
+        if (e.chain) windows.set(start, e.chain);
+        else windows.delete(start);
+      } else {
+        while (head && head.chain !== e) head = head.chain;
+        if (head) head.chain = e.chain;
+      }
+      if (windows.size === 0) {
+        store.delete(e.key);
+        stats.keys--;
+      }
+    }
+    if (trigger.clear) {
+      cur = e;
+      trigger.clear(e.window, triggerCtx);
+    }
+  };
+
+  const addTo = (e: Entry<K, T>, value: T, ts: number) => {
+    if (buffered) {
+      (e.items ??= []).push({ value, timestamp: ts });
+    } else if (agg) {
+      e.acc = agg.add(value, e.has ? e.acc : agg.createAccumulator());
+      e.has = true;
+    } else if (e.has) {
+      e.acc = reduce!(e.acc as T, value);
+    } else {
+      e.acc = value;
+      e.has = true;
+    }
+  };
+
+  const purge = (e: Entry<K, T>) => {
+    e.acc = undefined;
+    e.has = false;
+    if (e.items) e.items.length = 0;
+  };
+
+  // ---- firing ------------------------------------------------------------
+  const resultOf = (e: Entry<K, T>): { ok: boolean; value: R } => {
+    if (!buffered) return { ok: e.has, value: (agg ? agg.getResult(e.acc) : e.acc) as R };
+    const items = e.items;
+    if (!items || items.length === 0) return { ok: false, value: undefined as R };
+    evictor?.evictBefore?.(items, e.window, evictorCtx);
+    let value: R;
+    if (fn.kind === 'process') {
+      value = fn.fn(
+        items.map((i) => i.value),
+        { key: e.key, window: e.window, currentWatermark: wm, currentProcessingTime: clock.now() },
+      );
+    } else if (agg) {
+      let acc = agg.createAccumulator();
+      for (const i of items) acc = agg.add(i.value, acc);
+      value = agg.getResult(acc);
+    } else {
+      let acc: T | undefined;
+      items.forEach((i, n) => (acc = n === 0 ? i.value : reduce!(acc as T, i.value)));
+      value = acc as R;
+    }
+    evictor?.evictAfter?.(items, e.window, evictorCtx);
+    return { ok: true, value };
+  };
+
+  const emit = (e: Entry<K, T>) => {
+    if (!buffered && !e.has) return;
+    const r = resultOf(e);
+    if (!r.ok) return;
+    const now = eventTime ? wm : clock.now();
+    let timing: FiringTiming;
+    if (e.window.end === Infinity) timing = 'on-time';
+    else if (now < e.window.end) timing = 'early';
+    else if (!e.onTime) {
+      e.onTime = true;
+      timing = 'on-time';
+    } else timing = 'late';
+    stats.firings++;
+    sinks.result({ key: e.key, window: e.window, result: r.value, timing, firing: e.firings++ });
+  };
+
+  const apply = (e: Entry<K, T>, result: TriggerResult) => {
+    if (result === TriggerResult.CONTINUE) return;
+    if (result === TriggerResult.FIRE) {
+      emit(e);
+      if (discarding) purge(e);
+    } else if (result === TriggerResult.FIRE_AND_PURGE) {
+      emit(e);
+      purge(e);
+    } else if (result === TriggerResult.PURGE) {
+      purge(e);
+    }
+  };
+
+  // ---- items -------------------------------------------------------------
+  const lateItem = (value: T, ts: number) => {
+    stats.lateItems++;
+    sinks.late(value, { timestamp: ts, watermark: wm });
+  };
+
+  const addAndTrigger = (e: Entry<K, T>, value: T, ts: number) => {
+    addTo(e, value, ts);
+    cur = e;
+    apply(e, trigger.onElement(value, ts, e.window, triggerCtx));
+  };
+
+  const findEntry = (windows: WindowsOfKey<K, T>, start: number, end: number): Entry<K, T> | undefined => {
+    let e = windows.get(start);
+    while (e !== undefined && e.window.end !== end) e = e.chain;
+    return e;
+  };
+
+  const processFixed = (value: T, ts: number, key: K, size: number, slide: number, offset: number) => {
+    let windows: WindowsOfKey<K, T> | undefined;
+    let skipped = true;
+    const lastStart = ts - ((((ts - offset) % slide) + slide) % slide);
+    for (let start = lastStart; start > ts - size; start -= slide) {
+      const end = start + size;
+      if (eventTime && end + allowedLateness <= wm) continue;
+      skipped = false;
+      windows ??= windowsOf(key);
+      let e = windows.get(start);
+      if (e === undefined) e = createEntry(key, windows, start, end);
+      addAndTrigger(e, value, ts);
+    }
+    if (skipped) lateItem(value, ts);
+  };
+
+  const processAssigned = (value: T, ts: number, key: K) => {
+    const assigned = assigner.assignWindows(value, ts, assignerCtx);
+    if (assigned.length === 0) {
+      stats.unassignedItems++;
+      return;
+    }
+    let skipped = true;
+    for (const w of assigned) {
+      if (merging) {
+        if (processMerging(value, ts, key, w)) skipped = false;
+        continue;
+      }
+      if (eventTime && w.end + allowedLateness <= wm) continue;
+      skipped = false;
+      const windows = windowsOf(key);
+      const e = findEntry(windows, w.start, w.end) ?? createEntry(key, windows, w.start, w.end);
+      addAndTrigger(e, value, ts);
+    }
+    if (skipped) lateItem(value, ts);
+  };
+
+  /** Session-style merging (Flink's MergingWindowSet): returns false when the item was late. */
+  const processMerging = (value: T, ts: number, key: K, w: TimeWindow): boolean => {
+    const existing = store.get(key);
+    const overlapping: Entry<K, T>[] = [];
+    if (existing) {
+      for (const e of existing.values()) {
+        for (let x: Entry<K, T> | undefined = e; x; x = x.chain) {
+          if (x.window.start <= w.end && x.window.end >= w.start) overlapping.push(x);
+        }
+      }
+    }
+    let start = w.start;
+    let end = w.end;
+    for (const o of overlapping) {
+      if (o.window.start < start) start = o.window.start;
+      if (o.window.end > end) end = o.window.end;
+    }
+    if (eventTime && end + allowedLateness <= wm) return false;
+    if (overlapping.length === 1 && overlapping[0]!.window.start === start && overlapping[0]!.window.end === end) {
+      addAndTrigger(overlapping[0]!, value, ts);
+      return true;
+    }
+    overlapping.sort((a, b) => a.window.start - b.window.start);
+    for (const o of overlapping) removeEntry(o);
+    const windows = windowsOf(key);
+    const merged = createEntry(key, windows, start, end);
+    for (const o of overlapping) mergeContents(merged, o);
+    if (overlapping.length > 0) {
+      mergedOld = overlapping;
+      cur = merged;
+      trigger.onMerge!(merged.window, triggerCtx);
+      mergedOld = [];
+    }
+    addAndTrigger(merged, value, ts);
+    return true;
+  };
+
+  const mergeContents = (into: Entry<K, T>, from: Entry<K, T>) => {
+    into.firings = Math.max(into.firings, from.firings);
+    into.onTime ||= from.onTime;
+    if (buffered) {
+      if (from.items && from.items.length > 0) (into.items ??= []).push(...from.items);
+      return;
+    }
+    if (!from.has) return;
+    if (!into.has) {
+      into.acc = from.acc;
+      into.has = true;
+    } else {
+      into.acc = agg ? agg.merge!(into.acc, from.acc) : reduce!(into.acc as T, from.acc as T);
+    }
+  };
+
+  const badTimestamp = (raw: unknown, position: number) =>
+    new StreamWeaveError(`timestamp extractor returned ${describeValue(raw)}; expected a finite number of milliseconds`, {
+      component: ctx.component,
+      position,
+    });
+
+  const processItem = (value: T, position: number) => {
+    let ts: number;
+    if (eventTime) {
+      const raw: unknown = tsOf!(value);
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) throw badTimestamp(raw, position);
+      ts = raw;
+    } else {
+      ts = clock.now();
+    }
+    const key = keyOf === undefined ? (undefined as K) : keyOf(value);
+    if (fixed !== undefined) processFixed(value, ts, key, fixed.size, fixed.slide, fixed.offset);
+    else processAssigned(value, ts, key);
+  };
+
+  // ---- time --------------------------------------------------------------
+  const runTimers = (q: TimerQueue<Entry<K, T>>, upTo: number) => {
+    const isEventQ = q === eventQ;
+    const cleanupHere = isEventQ === eventTime;
+    while (q.size > 0 && q.peek() <= upTo) {
+      const { time, entries } = q.pop();
+      for (const e of entries) {
+        if (e.dead) continue;
+        const queued = isEventQ ? e.eq! : e.pq!;
+        const qi = queued.indexOf(time);
+        if (qi >= 0) queued.splice(qi, 1);
+        const timers = isEventQ ? e.et : e.pt;
+        const ti = timers ? timers.indexOf(time) : -1;
+        if (ti >= 0) {
+          timers!.splice(ti, 1);
+          cur = e;
+          apply(e, isEventQ ? trigger.onEventTime(time, e.window, triggerCtx) : trigger.onProcessingTime(time, e.window, triggerCtx));
+        }
+        if (cleanupHere && !e.dead && e.cleanupAt <= time) removeEntry(e);
+        if (stopped) return;
+      }
+    }
+  };
+
+  const guarded = (fnToRun: () => void) => {
+    try {
+      fnToRun();
+    } catch (e) {
+      // Failures while firing (a window function or trigger threw) have no input
+      // item; they are reported against the last item received.
+      const d = ctx.fail(e, undefined, Math.max(0, ctx.stats.in - 1), 1);
+      if (d.action === 'stop') {
+        stopped = true;
+        sinks.error(d.error);
+      }
+    }
+  };
+
+  const advanceWatermark = (t: number) => {
+    if (t <= wm) return;
+    wm = t;
+    stats.watermark = t;
+    guarded(() => runTimers(eventQ, t));
+  };
+
+  function scheduleProcessing() {
+    const next = procQ.peek();
+    if (next >= procScheduledAt || finished) return;
+    procCancel?.();
+    procScheduledAt = next;
+    procCancel = clock.schedule(onProcessingTimer, next - clock.now());
+  }
+
+  function onProcessingTimer() {
+    procCancel = undefined;
+    procScheduledAt = Infinity;
+    if (stopped || finished) return;
+    guarded(() => runTimers(procQ, clock.now()));
+    scheduleProcessing();
+  }
+
+  const finish = () => {
+    if (finished || stopped) return;
+    // End of input: event time jumps to +Infinity (Flink's final MAX watermark) and
+    // pending processing-time timers fire now, so no window with a pending firing is lost.
+    advanceWatermark(Infinity);
+    if (!stopped) guarded(() => runTimers(procQ, Infinity));
+    finished = true;
+    procCancel?.();
+    for (const windows of store.values()) {
+      for (const head of windows.values()) {
+        for (let e: Entry<K, T> | undefined = head; e; e = e.chain) {
+          if (e.has || (e.items !== undefined && e.items.length > 0)) stats.discardedAtEnd++;
+        }
+      }
+    }
+    store.clear();
+    eventQ.clear();
+    procQ.clear();
+    stats.openWindows = 0;
+    stats.keys = 0;
+  };
+
+  return {
+    item(value, position) {
+      if (stopped) return;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          processItem(value, position);
+          return;
+        } catch (e) {
+          const d = ctx.fail(e, value, position, attempt);
+          if (d.action === 'stop') {
+            stopped = true;
+            sinks.error(d.error);
+            return;
+          }
+          if (d.action !== 'retry') return;
+        }
+      }
+    },
+    signal(s) {
+      if (stopped) return;
+      if (isWatermark(s)) advanceWatermark(s.timestamp);
+      else if (isEndOfStream(s)) finish();
+      if (!stopped) sinks.signal(s);
+    },
+    finish,
+    teardown() {
+      finished = true;
+      procCancel?.();
+    },
+  };
+}
