@@ -11,3 +11,11 @@ export { HttpError, findHttpError } from './httpError.js';
 export { ndjsonBody, type NdjsonBodyOptions } from './ndjsonBody.js';
 export { pipelineHandler, type HttpRequestInfo, type PipelineHandlerOptions, type StreamHandler } from './pipelineHandler.js';
 export { chunkedResponse, ndjsonResponse, sseResponse, type ResponseEncoder } from './responseEncoders.js';
+export {
+  requestServer,
+  type HttpRequestItem,
+  type HttpResponseItem,
+  type RequestServer,
+  type RequestServerOptions,
+  type RequestServerStats,
+} from './requestServer.js';
