@@ -1,0 +1,49 @@
+/**
+ * @streamweave/state — keyed state, checkpoints, recovery, offsets and exactly-once
+ * output. This entry is browser-safe; Node-only backends, checkpoint storage and
+ * file sinks are in `@streamweave/state/node`.
+ *
+ * @packageDocumentation
+ */
+export type { StateBackend, StateSnapshot } from './backends/stateBackend.js';
+export { memoryBackend } from './backends/memoryBackend.js';
+export {
+  memoryCheckpointStorage,
+  encodeMetadata,
+  decodeMetadata,
+  type CheckpointMetadata,
+  type CheckpointStorage,
+} from './checkpointStorage.js';
+export {
+  CheckpointCoordinator,
+  type CheckpointCoordinatorOptions,
+  type CheckpointedJob,
+  type CheckpointedRunResult,
+  type RestoreFrom,
+} from './checkpointCoordinator.js';
+export { CheckpointFailedError, CorruptCheckpointError, StateMismatchError } from './errors.js';
+export {
+  aggregatingState,
+  listState,
+  mapState,
+  reducingState,
+  valueState,
+  type AggregateFunction,
+  type AggregatingState,
+  type ListState,
+  type MapState,
+  type ReducingState,
+  type StateAccessors,
+  type StateDescriptor,
+  type StateDescriptors,
+  type StateOptions,
+  type ValueState,
+} from './keyedState.js';
+export {
+  keyedProcess,
+  type KeyedProcessContext,
+  type KeyedProcessFunction,
+  type KeyValue,
+  type StatefulTransformer,
+  type TimerService,
+} from './keyedProcess.js';

@@ -1,0 +1,11 @@
+/**
+ * @streamweave/state/node — Node-only parts: the LMDB, Redis and SQL backends,
+ * checkpoint storage in a local directory, the exactly-once file sink and a
+ * replayable line file source.
+ *
+ * @packageDocumentation
+ */
+export { lmdbBackend, type LmdbBackendOptions } from './platform/node/lmdbBackend.js';
+export { localCheckpointStorage } from './platform/node/localCheckpointStorage.js';
+export { exactlyOnceFileSink, readPartFiles, type ExactlyOnceFileSinkOptions } from './platform/node/exactlyOnceFileSink.js';
+export { lineFileSource, type LineFileSourceOptions } from './platform/node/lineFileSource.js';
