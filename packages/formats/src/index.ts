@@ -12,3 +12,8 @@ export { ndjsonEncode, type NdjsonEncodeOptions } from './json/ndjsonEncode.js';
 export { jsonStreamDecode, type JsonStreamDecodeOptions } from './json/jsonStreamDecode.js';
 export type { StandardSchemaV1, StandardResult } from './internal/schema.js';
 export type { CodecOptions } from './internal/codec.js';
+export { CsvError } from './csv/csvFormatError.js';
+export { csvDecode, type CsvDecodeOptions } from './csv/csvDecode.js';
+export { csvEncode, type CsvEncodeOptions } from './csv/csvEncode.js';
+export type { CsvDialect } from './csv/csvDialect.js';
+export type { CsvColumnType } from './csv/csvColumns.js';
