@@ -110,3 +110,8 @@ export { skip } from './operators/skip.js';
 export { skipWhile } from './operators/skipWhile.js';
 export { takeWhile, type TakeWhileOptions } from './operators/takeWhile.js';
 export { timeout, TimeoutError, type TimeoutOptions } from './operators/timeout.js';
+export { externalSort, type ExternalSortOptions } from './operators/externalSort.js';
+export { memoryRunStore, type SortRunStore } from './operators/sortRunStore.js';
+export { sortBuffer, type SortBufferOptions } from './operators/sortBuffer.js';
+export { topN, type TopNOptions } from './operators/topN.js';
+export type { SortOrder } from './operators/internal/sorting.js';
