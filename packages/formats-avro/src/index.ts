@@ -13,3 +13,18 @@ export { avroEncode, type AvroEncodeOptions } from './avroEncode.js';
 export type { AvroBadBlock, AvroHeader } from './internal/containerParser.js';
 export type { AvroCodec } from './internal/codecs.js';
 export type { AvroSchema } from './internal/schemas.js';
+export { avroFingerprint64 } from './fingerprint.js';
+export {
+  avroSingleObjectDecode,
+  avroSingleObjectEncode,
+  type AvroSingleObjectDecodeOptions,
+  type AvroSingleObjectEncodeOptions,
+} from './singleObject.js';
+export {
+  InMemorySchemaRegistry,
+  SchemaRegistryError,
+  type SchemaRegistry,
+  type SchemaRegistryErrorOptions,
+} from './schemaRegistry.js';
+export { HttpSchemaRegistry, type HttpSchemaRegistryOptions } from './httpSchemaRegistry.js';
+export { confluentAvroDecode, confluentAvroEncode, type ConfluentAvroDecodeOptions, type ConfluentAvroEncodeOptions } from './confluent.js';
