@@ -19,3 +19,9 @@ export {
   type RequestServerOptions,
   type RequestServerStats,
 } from './requestServer.js';
+export { jsonFrames, jsonMessages, type MessageDecoder, type MessageEncoder } from './websocket/messageCodec.js';
+export { webSocketSource, type WebSocketSourceOptions } from './websocket/webSocketSource.js';
+export { webSocketSink, type WebSocketSinkOptions } from './websocket/webSocketSink.js';
+export { webSocketClient, type WebSocketClient, type WebSocketClientOptions } from './websocket/webSocketClient.js';
+export { webSocketHub, type HubOverflow, type WebSocketHub, type WebSocketHubOptions, type WebSocketHubStats } from './websocket/webSocketHub.js';
+export { listenWebSocket, type ListenWebSocketOptions, type ListeningWebSocketServer } from './websocket/listenWebSocket.js';
