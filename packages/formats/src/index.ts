@@ -17,3 +17,6 @@ export { csvDecode, type CsvDecodeOptions } from './csv/csvDecode.js';
 export { csvEncode, type CsvEncodeOptions } from './csv/csvEncode.js';
 export type { CsvDialect } from './csv/csvDialect.js';
 export type { CsvColumnType } from './csv/csvColumns.js';
+export { MsgpackError } from './msgpack/msgpackFormatError.js';
+export { msgpackDecode, type MsgpackDecodeOptions } from './msgpack/msgpackDecode.js';
+export { msgpackEncode, type MsgpackEncodeOptions } from './msgpack/msgpackEncode.js';

@@ -1,0 +1,15 @@
+import { FormatError } from '../formatError.js';
+
+/**
+ * Raised by {@link msgpackDecode} and {@link msgpackEncode}: truncated or
+ * corrupt MessagePack data, values too large, values MessagePack cannot encode.
+ *
+ * @example
+ * ```ts
+ * run.catch((e) => { if (e instanceof MsgpackError) console.log(e.byteOffset, e.recordIndex); });
+ * ```
+ * @see {@link FormatError}
+ */
+export class MsgpackError extends FormatError {
+  override readonly name: string = 'MsgpackError';
+}
