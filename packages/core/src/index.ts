@@ -115,3 +115,8 @@ export { memoryRunStore, type SortRunStore } from './operators/sortRunStore.js';
 export { sortBuffer, type SortBufferOptions } from './operators/sortBuffer.js';
 export { topN, type TopNOptions } from './operators/topN.js';
 export type { SortOrder } from './operators/internal/sorting.js';
+export { approximateDistinct, type ApproximateDistinctOptions } from './operators/approximateDistinct.js';
+export { debounce } from './operators/debounce.js';
+export { distinct, type DistinctOptions } from './operators/distinct.js';
+export { sample, type SampleOptions } from './operators/sample.js';
+export { throttle, type ThrottleOptions } from './operators/throttle.js';
