@@ -1,8 +1,8 @@
-import { collect, fromArray, graph, InvalidArgumentError, onError, pipeline, watermark, type DeadLetter } from '@streamweave/core';
+import { InvalidArgumentError, watermark } from '@streamweave/core';
 import { count, sum } from './aggregate.js';
 import { slidingWindows } from './assigners/slidingWindows.js';
 import { tumblingWindows } from './assigners/tumblingWindows.js';
-import { rows, runOp } from './test-support/run.js';
+import { rows, runOp, runTrace, short } from './test-support/run.js';
 import { windowAggregate } from './windowAggregate.js';
 
 interface Ev {
@@ -25,15 +25,10 @@ describe('windowAggregate', () => {
     expect(out.map((r) => r.firing)).toEqual([0, 0, 0, 0]);
   });
 
-  it('fires each window exactly when the watermark reaches its end, not before', async () => {
+  it('fires each window exactly when the watermark reaches its end, before forwarding the watermark', async () => {
     const op = windowAggregate({ assigner: tumblingWindows(10), timestamp: (e: Ev) => e.ts, aggregate: count() });
-    const seen: string[] = [];
-    await pipeline()
-      .from(fromArray([ev('a', 3), watermark(9), ev('a', 5), watermark(10), ev('a', 12)]))
-      .pipe(op)
-      .to(collect())
-      .run({ hooks: { onItemOut: (id, item) => { if (id !== 'fromArray') seen.push(`${id}:${JSON.stringify((item as { result: number }).result)}`); } } });
-    expect(seen.filter((s) => s.startsWith('windowAggregate'))).toEqual(['windowAggregate:2', 'windowAggregate:1']);
+    const seen = await runTrace(op, [ev('a', 3), watermark(9), ev('a', 5), watermark(10), ev('a', 12)], short);
+    expect(seen).toEqual(['W9', '[0,10)=2/on-time', 'W10', '[10,20)=1/on-time']);
   });
 
   it('puts one item into size/slide sliding windows and aggregates each', async () => {

@@ -87,16 +87,23 @@ export interface WindowSinks<T, K, R> {
   error(e: unknown): void;
 }
 
-class Entry<K, T> {
+/**
+ * One window of one key. It is its own TimeWindow (start/end) so that a window
+ * costs one object; timers keep one inline slot plus an overflow array because
+ * almost every window has exactly one event-time timer (its end).
+ */
+class Entry<K, T> implements TimeWindow {
   acc: unknown = undefined;
   has = false;
   items: TimestampedValue<T>[] | undefined = undefined;
-  /** Event-time trigger timers. */
-  et: number[] | undefined = undefined;
-  /** Processing-time trigger timers. */
+  /** Event-time trigger timers: inline slot (NaN = none) and overflow. */
+  et0 = NaN;
+  etx: number[] | undefined = undefined;
+  /** Times this entry is queued at in the event queue: inline slot and overflow. */
+  eq0 = NaN;
+  eqx: number[] | undefined = undefined;
+  /** Processing-time trigger timers and queued times (rare: plain arrays). */
   pt: number[] | undefined = undefined;
-  /** Times this entry is queued at in the event / processing queues. */
-  eq: number[] | undefined = undefined;
   pq: number[] | undefined = undefined;
   state: Map<string, unknown> | undefined = undefined;
   firings = 0;
@@ -106,9 +113,14 @@ class Entry<K, T> {
   chain: Entry<K, T> | undefined = undefined;
   constructor(
     readonly key: K,
-    readonly window: TimeWindow,
+    readonly start: number,
+    readonly end: number,
     readonly cleanupAt: number,
   ) {}
+}
+
+function hasTime(slot: number, more: number[] | undefined, t: number): boolean {
+  return slot === t || (more !== undefined && more.includes(t));
 }
 
 type WindowsOfKey<K, T> = Map<number, Entry<K, T>>;
@@ -142,13 +154,18 @@ export function startWindowEngine<T, K, R>(
   let mergedOld: Entry<K, T>[] = [];
   const assignerCtx = { currentProcessingTime: () => clock.now() };
 
-  const queue = (q: TimerQueue<Entry<K, T>>, field: 'eq' | 'pq', time: number, e: Entry<K, T>) => {
-    let queued = e[field];
-    if (queued === undefined) queued = e[field] = [];
-    else if (queued.includes(time)) return;
+  const queueEvent = (time: number, e: Entry<K, T>) => {
+    if (hasTime(e.eq0, e.eqx, time)) return;
+    if (Number.isNaN(e.eq0)) e.eq0 = time;
+    else (e.eqx ??= []).push(time);
+    eventQ.add(time, e);
+  };
+  const queueProcessing = (time: number, e: Entry<K, T>) => {
+    const queued = (e.pq ??= []);
+    if (queued.includes(time)) return;
     queued.push(time);
-    q.add(time, e);
-    if (q === procQ) scheduleProcessing();
+    procQ.add(time, e);
+    scheduleProcessing();
   };
 
   const triggerCtx: OnMergeContext = {
@@ -158,16 +175,19 @@ export function startWindowEngine<T, K, R>(
     currentProcessingTime: () => clock.now(),
     registerEventTimeTimer(time) {
       const e = cur;
-      let t = e.et;
-      if (t === undefined) t = e.et = [];
-      else if (t.includes(time)) return;
-      t.push(time);
-      queue(eventQ, 'eq', time, e);
+      if (e.et0 === time) return;
+      if (Number.isNaN(e.et0)) {
+        if (e.etx !== undefined && e.etx.includes(time)) return;
+        e.et0 = time;
+      } else {
+        const more = (e.etx ??= []);
+        if (more.includes(time)) return;
+        more.push(time);
+      }
+      queueEvent(time, e);
     },
     deleteEventTimeTimer(time) {
-      const t = cur.et;
-      const i = t ? t.indexOf(time) : -1;
-      if (i >= 0) t!.splice(i, 1);
+      removeEventTimer(cur, time);
     },
     registerProcessingTimeTimer(time) {
       const e = cur;
@@ -175,7 +195,7 @@ export function startWindowEngine<T, K, R>(
       if (t === undefined) t = e.pt = [];
       else if (t.includes(time)) return;
       t.push(time);
-      queue(procQ, 'pq', time, e);
+      queueProcessing(time, e);
     },
     deleteProcessingTimeTimer(time) {
       const t = cur.pt;
@@ -206,17 +226,32 @@ export function startWindowEngine<T, K, R>(
   };
 
   // ---- state -------------------------------------------------------------
-  const cleanupTime = (w: TimeWindow) => (eventTime ? w.end + allowedLateness : w.end);
+  const removeEventTimer = (e: Entry<K, T>, time: number): boolean => {
+    if (e.et0 === time) {
+      e.et0 = NaN;
+      return true;
+    }
+    const i = e.etx ? e.etx.indexOf(time) : -1;
+    if (i >= 0) e.etx!.splice(i, 1);
+    return i >= 0;
+  };
+  const unqueueEvent = (e: Entry<K, T>, time: number) => {
+    if (e.eq0 === time) e.eq0 = NaN;
+    else if (e.eqx) {
+      const i = e.eqx.indexOf(time);
+      if (i >= 0) e.eqx.splice(i, 1);
+    }
+  };
 
   const createEntry = (key: K, windows: WindowsOfKey<K, T>, start: number, end: number): Entry<K, T> => {
-    const e = new Entry<K, T>(key, { start, end }, cleanupTime({ start, end }));
+    const e = new Entry<K, T>(key, start, end, eventTime ? end + allowedLateness : end);
     const head = windows.get(start);
     if (head) e.chain = head;
     windows.set(start, e);
     stats.openWindows++;
     if (Number.isFinite(e.cleanupAt)) {
-      if (eventTime) queue(eventQ, 'eq', e.cleanupAt, e);
-      else queue(procQ, 'pq', e.cleanupAt, e);
+      if (eventTime) queueEvent(e.cleanupAt, e);
+      else queueProcessing(e.cleanupAt, e);
     }
     return e;
   };
@@ -237,7 +272,7 @@ export function startWindowEngine<T, K, R>(
     stats.openWindows--;
     const windows = store.get(e.key);
     if (windows) {
-      const start = e.window.start;
+      const start = e.start;
       let head = windows.get(start);
       if (head === e) {
         if (e.chain) windows.set(start, e.chain);
@@ -253,7 +288,7 @@ export function startWindowEngine<T, K, R>(
     }
     if (trigger.clear) {
       cur = e;
-      trigger.clear(e.window, triggerCtx);
+      trigger.clear(e, triggerCtx);
     }
   };
 
@@ -282,12 +317,12 @@ export function startWindowEngine<T, K, R>(
     if (!buffered) return { ok: e.has, value: (agg ? agg.getResult(e.acc) : e.acc) as R };
     const items = e.items;
     if (!items || items.length === 0) return { ok: false, value: undefined as R };
-    evictor?.evictBefore?.(items, e.window, evictorCtx);
+    evictor?.evictBefore?.(items, e, evictorCtx);
     let value: R;
     if (fn.kind === 'process') {
       value = fn.fn(
         items.map((i) => i.value),
-        { key: e.key, window: e.window, currentWatermark: wm, currentProcessingTime: clock.now() },
+        { key: e.key, window: { start: e.start, end: e.end }, currentWatermark: wm, currentProcessingTime: clock.now() },
       );
     } else if (agg) {
       let acc = agg.createAccumulator();
@@ -298,7 +333,7 @@ export function startWindowEngine<T, K, R>(
       items.forEach((i, n) => (acc = n === 0 ? i.value : reduce!(acc as T, i.value)));
       value = acc as R;
     }
-    evictor?.evictAfter?.(items, e.window, evictorCtx);
+    evictor?.evictAfter?.(items, e, evictorCtx);
     return { ok: true, value };
   };
 
@@ -308,14 +343,14 @@ export function startWindowEngine<T, K, R>(
     if (!r.ok) return;
     const now = eventTime ? wm : clock.now();
     let timing: FiringTiming;
-    if (e.window.end === Infinity) timing = 'on-time';
-    else if (now < e.window.end) timing = 'early';
+    if (e.end === Infinity) timing = 'on-time';
+    else if (now < e.end) timing = 'early';
     else if (!e.onTime) {
       e.onTime = true;
       timing = 'on-time';
     } else timing = 'late';
     stats.firings++;
-    sinks.result({ key: e.key, window: e.window, result: r.value, timing, firing: e.firings++ });
+    sinks.result({ key: e.key, window: { start: e.start, end: e.end }, result: r.value, timing, firing: e.firings++ });
   };
 
   const apply = (e: Entry<K, T>, result: TriggerResult) => {
@@ -340,12 +375,12 @@ export function startWindowEngine<T, K, R>(
   const addAndTrigger = (e: Entry<K, T>, value: T, ts: number) => {
     addTo(e, value, ts);
     cur = e;
-    apply(e, trigger.onElement(value, ts, e.window, triggerCtx));
+    apply(e, trigger.onElement(value, ts, e, triggerCtx));
   };
 
   const findEntry = (windows: WindowsOfKey<K, T>, start: number, end: number): Entry<K, T> | undefined => {
     let e = windows.get(start);
-    while (e !== undefined && e.window.end !== end) e = e.chain;
+    while (e !== undefined && e.end !== end) e = e.chain;
     return e;
   };
 
@@ -393,22 +428,22 @@ export function startWindowEngine<T, K, R>(
     if (existing) {
       for (const e of existing.values()) {
         for (let x: Entry<K, T> | undefined = e; x; x = x.chain) {
-          if (x.window.start <= w.end && x.window.end >= w.start) overlapping.push(x);
+          if (x.start <= w.end && x.end >= w.start) overlapping.push(x);
         }
       }
     }
     let start = w.start;
     let end = w.end;
     for (const o of overlapping) {
-      if (o.window.start < start) start = o.window.start;
-      if (o.window.end > end) end = o.window.end;
+      if (o.start < start) start = o.start;
+      if (o.end > end) end = o.end;
     }
     if (eventTime && end + allowedLateness <= wm) return false;
-    if (overlapping.length === 1 && overlapping[0]!.window.start === start && overlapping[0]!.window.end === end) {
+    if (overlapping.length === 1 && overlapping[0]!.start === start && overlapping[0]!.end === end) {
       addAndTrigger(overlapping[0]!, value, ts);
       return true;
     }
-    overlapping.sort((a, b) => a.window.start - b.window.start);
+    overlapping.sort((a, b) => a.start - b.start);
     for (const o of overlapping) removeEntry(o);
     const windows = windowsOf(key);
     const merged = createEntry(key, windows, start, end);
@@ -416,7 +451,7 @@ export function startWindowEngine<T, K, R>(
     if (overlapping.length > 0) {
       mergedOld = overlapping;
       cur = merged;
-      trigger.onMerge!(merged.window, triggerCtx);
+      trigger.onMerge!(merged, triggerCtx);
       mergedOld = [];
     }
     addAndTrigger(merged, value, ts);
@@ -424,8 +459,6 @@ export function startWindowEngine<T, K, R>(
   };
 
   const mergeContents = (into: Entry<K, T>, from: Entry<K, T>) => {
-    into.firings = Math.max(into.firings, from.firings);
-    into.onTime ||= from.onTime;
     if (buffered) {
       if (from.items && from.items.length > 0) (into.items ??= []).push(...from.items);
       return;
@@ -467,15 +500,20 @@ export function startWindowEngine<T, K, R>(
       const { time, entries } = q.pop();
       for (const e of entries) {
         if (e.dead) continue;
-        const queued = isEventQ ? e.eq! : e.pq!;
-        const qi = queued.indexOf(time);
-        if (qi >= 0) queued.splice(qi, 1);
-        const timers = isEventQ ? e.et : e.pt;
-        const ti = timers ? timers.indexOf(time) : -1;
-        if (ti >= 0) {
-          timers!.splice(ti, 1);
+        let fires: boolean;
+        if (isEventQ) {
+          unqueueEvent(e, time);
+          fires = removeEventTimer(e, time);
+        } else {
+          const qi = e.pq!.indexOf(time);
+          if (qi >= 0) e.pq!.splice(qi, 1);
+          const ti = e.pt ? e.pt.indexOf(time) : -1;
+          if (ti >= 0) e.pt!.splice(ti, 1);
+          fires = ti >= 0;
+        }
+        if (fires) {
           cur = e;
-          apply(e, isEventQ ? trigger.onEventTime(time, e.window, triggerCtx) : trigger.onProcessingTime(time, e.window, triggerCtx));
+          apply(e, isEventQ ? trigger.onEventTime(time, e, triggerCtx) : trigger.onProcessingTime(time, e, triggerCtx));
         }
         if (cleanupHere && !e.dead && e.cleanupAt <= time) removeEntry(e);
         if (stopped) return;
