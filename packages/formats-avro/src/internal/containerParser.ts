@@ -51,9 +51,11 @@ export interface ContainerParserOptions {
   readonly maxBlockBytes?: number | undefined;
   readonly onHeader?: ((header: AvroHeader) => void) | undefined;
   readonly component?: ComponentRef | undefined;
+  /** Stop after the header (until {@link ContainerParser.resumeAt}); used to re-read a header when seeking. */
+  readonly headerOnly?: boolean | undefined;
 }
 
-type State = 'header' | 'blocks' | 'resync' | 'dead' | 'stopped';
+type State = 'header' | 'paused' | 'blocks' | 'resync' | 'dead' | 'stopped';
 
 const defaultMaxBlockBytes = 64 * 1024 * 1024;
 /** Bound on one header metadata key or value, so a corrupt length cannot make us wait for gigabytes. */
@@ -75,6 +77,10 @@ export class ContainerParser {
   private readonly readerType: avro.Type | undefined;
   /** Chunk position reported with errors (set by the transformer). */
   position = 0;
+  /** Offset of the block the record being emitted comes from. */
+  blockOffset = 0;
+  /** Index of the record being emitted within its block. */
+  indexInBlock = 0;
 
   constructor(private readonly options: ContainerParserOptions = {}) {
     this.maxBlockBytes = options.maxBlockBytes ?? defaultMaxBlockBytes;
@@ -86,6 +92,27 @@ export class ContainerParser {
     return this.recordIndex;
   }
 
+  /** Offset of the first byte not yet consumed: after push() returns, the start of the next block (or of a partial one). */
+  get consumedOffset(): number {
+    return this.bufStart;
+  }
+
+  /** True once the header was read. */
+  get headerRead(): boolean {
+    return this.writerType !== undefined && this.state !== 'dead' && this.state !== 'stopped';
+  }
+
+  /**
+   * Continues at the block starting at `offset` with record index `recordIndex`,
+   * once the header was read (restoring a checkpointed position).
+   */
+  resumeAt(offset: number, recordIndex: number): void {
+    this.buf = emptyBytes;
+    this.bufStart = offset;
+    this.recordIndex = recordIndex;
+    this.state = 'blocks';
+  }
+
   /** True once the strategy said stop. */
   get stopped(): boolean {
     return this.state === 'stopped';
@@ -94,7 +121,7 @@ export class ContainerParser {
   /** Adds a chunk and emits everything it completes. */
   push(chunk: Uint8Array, sink: ParserSink): void {
     if (this.state === 'stopped') return;
-    if (this.state === 'dead') {
+    if (this.state === 'dead' || this.state === 'paused') {
       this.bufStart += chunk.length;
       return;
     }
@@ -126,6 +153,7 @@ export class ContainerParser {
         const next = this.parseHeader(pos, sink);
         if (next === undefined) break;
         pos = next;
+        if (this.options.headerOnly) this.state = 'paused';
       } else if (this.state === 'blocks') {
         const next = this.parseBlock(pos, sink);
         if (next === undefined) break;
@@ -140,7 +168,7 @@ export class ContainerParser {
         this.state = 'blocks';
         pos = found + syncSize;
       } else {
-        // dead or stopped: nothing more is parsed.
+        // paused, dead or stopped: nothing more is parsed.
         this.bufStart += this.buf.length;
         this.buf = emptyBytes;
         return;
@@ -302,6 +330,8 @@ export class ContainerParser {
         return goOn ? next : undefined;
       }
       p = decoded.offset;
+      this.blockOffset = blockStart;
+      this.indexInBlock = i;
       sink.record(decoded.value, this.recordIndex++);
       if (this.state === 'stopped') return undefined;
     }

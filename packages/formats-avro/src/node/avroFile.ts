@@ -1,0 +1,269 @@
+/** Avro container files on the local file system, as a replayable source and as a sink. */
+import { open as openFile, type FileHandle } from 'node:fs/promises';
+import {
+  defineConsumer,
+  defineProducer,
+  InvalidArgumentError,
+  type Consumer,
+  type JsonValue,
+  type NodeOptions,
+  type Producer,
+  type StreamWeaveError,
+} from '@streamweave/core';
+import { AvroError } from '../avroError.js';
+import { schemaParam } from '../avroDecode.js';
+import { type AvroCodec, isSupportedCodec } from '../internal/codecs.js';
+import { type AvroHeader, ContainerParser, type ParserSink, syncSize } from '../internal/containerParser.js';
+import { BlockBuilder, encodeHeader, randomSyncMarker } from '../internal/containerWriter.js';
+import { type AvroSchema, toAvroType } from '../internal/schemas.js';
+
+/** Options of {@link readAvroFile}. */
+export interface ReadAvroFileOptions extends NodeOptions {
+  /** Schema to read records as (schema evolution); default: the file's writer schema. */
+  readonly readerSchema?: AvroSchema;
+  /** Bytes read per file read (default 64 KiB). */
+  readonly chunkBytes?: number;
+  /** Largest block accepted (default 64 MiB). */
+  readonly maxBlockBytes?: number;
+  /** Called with the file header before the first record. */
+  readonly onHeader?: (header: AvroHeader) => void;
+}
+
+/** A position of {@link readAvroFile}: the block to read next and how many of its records were already emitted. */
+interface FilePosition {
+  readonly block: number;
+  readonly skip: number;
+  readonly record: number;
+}
+
+interface Queued {
+  readonly value: unknown;
+  readonly block: number;
+  readonly index: number;
+  readonly record: number;
+}
+
+/** Retries of deterministic decoding cannot succeed; bound a strategy that keeps asking. */
+const maxAttempts = 16;
+
+/**
+ * Reads the records of an Avro object container file (null, deflate or snappy
+ * blocks), one chunk at a time so memory stays bounded by a block plus a
+ * chunk. The source is replayable: its position is the byte offset of the
+ * current block plus the records of it already emitted, so a run restored from
+ * a checkpoint continues exactly after the last record it had emitted.
+ *
+ * Corrupt blocks and truncated files raise an {@link AvroError} naming the file,
+ * byte offset and record index, routed by the source's error strategy (skip and
+ * dead-letter go on with the next block; the dead letter is an
+ * {@link AvroBadBlock}).
+ *
+ * @example
+ * ```ts
+ * const { result } = await pipeline().from(readAvroFile<User>('users.avro')).to(collect()).run();
+ * ```
+ * @see {@link writeAvroFile}, {@link avroDecode}
+ */
+export function readAvroFile<T = unknown>(path: string, options: ReadAvroFileOptions = {}): Producer<T> {
+  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('readAvroFile: `path` must be a non-empty string');
+  const chunkBytes = options.chunkBytes ?? 64 * 1024;
+  if (!(Number.isInteger(chunkBytes) && chunkBytes > 0)) throw new InvalidArgumentError(`readAvroFile: \`chunkBytes\` must be a positive integer, got ${String(chunkBytes)}`);
+  // Validates the reader schema now.
+  new ContainerParser({ readerSchema: options.readerSchema });
+  return defineProducer<T>('readAvroFile', { path, readerSchema: schemaParam(options.readerSchema), chunkBytes }, options, (ctx) => {
+    let handle: FileHandle | undefined;
+    let fileOffset = 0;
+    let eof = false;
+    let skip = 0;
+    let stopError: StreamWeaveError | undefined;
+    const queue: Queued[] = [];
+    const newParser = (headerOnly = false) =>
+      new ContainerParser({
+        headerOnly,
+        source: path,
+        readerSchema: options.readerSchema,
+        maxBlockBytes: options.maxBlockBytes,
+        onHeader: options.onHeader,
+        component: ctx.component,
+      });
+    let parser = newParser();
+    const sink: ParserSink = {
+      record(value, recordIndex) {
+        if (skip > 0) {
+          skip--;
+          return;
+        }
+        queue.push({ value, block: parser.blockOffset, index: parser.indexInBlock, record: recordIndex });
+      },
+      failure(error, item) {
+        for (let attempt = 1; ; attempt++) {
+          const d = ctx.fail(error, item, ctx.stats.out, attempt);
+          if (d.action === 'skip' || d.action === 'deadLetter') return true;
+          if (d.action === 'stop' || attempt >= maxAttempts) {
+            stopError = d.error;
+            return false;
+          }
+        }
+      },
+    };
+    const fileHandle = async () => (handle ??= await openFile(path, 'r'));
+    const readChunk = async (): Promise<void> => {
+      const fh = await fileHandle();
+      const buf = new Uint8Array(chunkBytes);
+      const { bytesRead } = await fh.read(buf, 0, chunkBytes, fileOffset);
+      if (bytesRead === 0) {
+        eof = true;
+        parser.end(sink);
+        return;
+      }
+      fileOffset += bytesRead;
+      parser.push(buf.subarray(0, bytesRead), sink);
+    };
+    return {
+      async pull(emit, demand) {
+        while (queue.length === 0 && !eof && !parser.stopped) await readChunk();
+        if (stopError) {
+          const e = stopError;
+          stopError = undefined;
+          eof = true;
+          queue.length = 0;
+          // The runtime applies the strategy once more and fails the stream with this error.
+          throw e;
+        }
+        const n = Math.min(demand, queue.length);
+        for (let i = 0; i < n; i++) emit(queue.shift()!.value as T);
+        return queue.length > 0 || (!eof && !parser.stopped);
+      },
+      async close() {
+        await handle?.close();
+        handle = undefined;
+      },
+      position(): JsonValue {
+        const head = queue[0];
+        const p: FilePosition = head
+          ? { block: head.block, skip: head.index, record: head.record }
+          : { block: parser.consumedOffset, skip: 0, record: parser.recordsRead };
+        return { ...p };
+      },
+      async seek(position: JsonValue) {
+        const p = position as unknown as FilePosition;
+        if (!p || typeof p !== 'object' || !Number.isInteger(p.block) || !Number.isInteger(p.skip) || !Number.isInteger(p.record)) {
+          throw new InvalidArgumentError(`readAvroFile: cannot seek to ${JSON.stringify(position)}`);
+        }
+        queue.length = 0;
+        fileOffset = 0;
+        eof = false;
+        skip = p.skip;
+        if (p.block === 0) {
+          // Checkpointed before the header was read: start from the beginning.
+          parser = newParser();
+          return;
+        }
+        // Read the header again (schema, codec, sync marker) without the blocks, then continue at the recorded block.
+        parser = newParser(true);
+        while (!parser.headerRead && !eof && !parser.stopped) await readChunk();
+        if (!parser.headerRead) throw new AvroError('cannot seek: the file header is unreadable', { source: path, byteOffset: 0 });
+        parser.resumeAt(p.block, p.record);
+        fileOffset = p.block;
+        eof = false;
+      },
+    };
+  });
+}
+
+/** Options of {@link writeAvroFile}. */
+export interface WriteAvroFileOptions extends NodeOptions {
+  /** Writer schema. */
+  readonly schema: AvroSchema;
+  /** Block codec (default `null`). */
+  readonly codec?: AvroCodec;
+  /** Close a block at this many serialized bytes (default 64 000). */
+  readonly blockBytes?: number;
+  /** 16-byte sync marker (default random). */
+  readonly syncMarker?: Uint8Array;
+  /** Extra header metadata. */
+  readonly metadata?: Readonly<Record<string, string | Uint8Array>>;
+}
+
+/** What {@link writeAvroFile} resolves to. */
+export interface WriteAvroFileResult {
+  /** Records written. */
+  readonly records: number;
+  /** Bytes written. */
+  readonly bytes: number;
+}
+
+/**
+ * Writes records to an Avro object container file (created or truncated),
+ * block by block; when a signal (checkpoint barrier, watermark) arrives the
+ * open block is written, so the file holds every record before it. A record that
+ * does not match the schema raises an {@link AvroError} routed by the sink's
+ * error strategy.
+ *
+ * @example
+ * ```ts
+ * await pipeline().from(fromArray(users)).to(writeAvroFile('users.avro', { schema: userSchema, codec: 'snappy' })).run();
+ * ```
+ * @see {@link readAvroFile}, {@link avroEncode}
+ */
+export function writeAvroFile<T = unknown>(path: string, options: WriteAvroFileOptions): Consumer<T, WriteAvroFileResult> {
+  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('writeAvroFile: `path` must be a non-empty string');
+  if (!options || options.schema === undefined) throw new InvalidArgumentError('writeAvroFile: `schema` is required');
+  const type = toAvroType('writeAvroFile', 'schema', options.schema);
+  const codec = options.codec ?? 'null';
+  if (!isSupportedCodec(codec)) throw new InvalidArgumentError(`writeAvroFile: unsupported codec ${JSON.stringify(codec)} (use null, deflate or snappy)`);
+  const blockBytes = options.blockBytes ?? 64_000;
+  if (options.syncMarker !== undefined && !(options.syncMarker instanceof Uint8Array && options.syncMarker.length === syncSize)) {
+    throw new InvalidArgumentError(`writeAvroFile: \`syncMarker\` must be a Uint8Array of ${syncSize} bytes`);
+  }
+  return defineConsumer<T, WriteAvroFileResult>('writeAvroFile', { path, schema: schemaParam(type), codec, blockBytes }, options, (ctx) => {
+    const sync = options.syncMarker ?? randomSyncMarker();
+    const block = new BlockBuilder(type, codec, sync);
+    let handle: FileHandle | undefined;
+    let bytes = 0;
+    let records = 0;
+    let writing: Promise<void> = Promise.resolve();
+    const write = async (data: Uint8Array) => {
+      if (!handle) {
+        handle = await openFile(path, 'w');
+        const header = encodeHeader(type, codec, sync, options.metadata);
+        await handle.write(header);
+        bytes += header.length;
+      }
+      if (data.length > 0) await handle.write(data);
+      bytes += data.length;
+    };
+    const flush = () => {
+      const data = block.flush();
+      writing = writing.then(() => write(data));
+      return writing;
+    };
+    return {
+      item(record, position) {
+        try {
+          block.add(record);
+        } catch (e) {
+          throw new AvroError('record does not match the writer schema', { source: path, recordIndex: position, position, component: ctx.component, cause: e });
+        }
+        records++;
+        if (block.size >= blockBytes) return flush();
+        return undefined;
+      },
+      signal() {
+        // Write the open block when a barrier or watermark passes, so the file holds every record before it.
+        // A write failure surfaces at completion, when the chain is awaited.
+        if (block.count > 0) flush().catch(() => undefined);
+      },
+      async complete() {
+        await flush();
+        await handle?.sync();
+        await handle?.close();
+        handle = undefined;
+        return { records, bytes };
+      },
+      teardown() {
+        void writing.finally(() => handle?.close()).catch(() => undefined);
+      },
+    };
+  });
+}
