@@ -337,11 +337,11 @@ export function startWindowEngine<T, K, R>(
     return { ok: true, value };
   };
 
-  const emit = (e: Entry<K, T>) => {
+  /** `now` is the time the firing belongs to: the timer's time, or the current time for item-driven firings. */
+  const emit = (e: Entry<K, T>, now: number) => {
     if (!buffered && !e.has) return;
     const r = resultOf(e);
     if (!r.ok) return;
-    const now = eventTime ? wm : clock.now();
     let timing: FiringTiming;
     if (e.end === Infinity) timing = 'on-time';
     else if (now < e.end) timing = 'early';
@@ -353,13 +353,13 @@ export function startWindowEngine<T, K, R>(
     sinks.result({ key: e.key, window: { start: e.start, end: e.end }, result: r.value, timing, firing: e.firings++ });
   };
 
-  const apply = (e: Entry<K, T>, result: TriggerResult) => {
+  const apply = (e: Entry<K, T>, result: TriggerResult, now: number) => {
     if (result === TriggerResult.CONTINUE) return;
     if (result === TriggerResult.FIRE) {
-      emit(e);
+      emit(e, now);
       if (discarding) purge(e);
     } else if (result === TriggerResult.FIRE_AND_PURGE) {
-      emit(e);
+      emit(e, now);
       purge(e);
     } else if (result === TriggerResult.PURGE) {
       purge(e);
@@ -375,7 +375,8 @@ export function startWindowEngine<T, K, R>(
   const addAndTrigger = (e: Entry<K, T>, value: T, ts: number) => {
     addTo(e, value, ts);
     cur = e;
-    apply(e, trigger.onElement(value, ts, e, triggerCtx));
+    const result = trigger.onElement(value, ts, e, triggerCtx);
+    if (result !== TriggerResult.CONTINUE) apply(e, result, eventTime ? wm : clock.now());
   };
 
   const findEntry = (windows: WindowsOfKey<K, T>, start: number, end: number): Entry<K, T> | undefined => {
@@ -513,7 +514,7 @@ export function startWindowEngine<T, K, R>(
         }
         if (fires) {
           cur = e;
-          apply(e, isEventQ ? trigger.onEventTime(time, e, triggerCtx) : trigger.onProcessingTime(time, e, triggerCtx));
+          apply(e, isEventQ ? trigger.onEventTime(time, e, triggerCtx) : trigger.onProcessingTime(time, e, triggerCtx), isEventQ || !eventTime ? time : wm);
         }
         if (cleanupHere && !e.dead && e.cleanupAt <= time) removeEntry(e);
         if (stopped) return;
