@@ -1,7 +1,7 @@
 /** Helpers that give every built-in node the same descriptor, error and stats handling. */
-import { Observable, type Subscriber } from 'rxjs';
-import type { Consumer, NodeContext, NodeOptions, Transformer } from '../contracts.js';
-import { PipelineAbortedError, StreamWeaveError } from '../errors.js';
+import { Observable, Subscriber } from 'rxjs';
+import type { Consumer, CreditHold, NodeContext, NodeOptions, NodeStats, Transformer } from '../contracts.js';
+import { PipelineAbortedError } from '../errors.js';
 import { type Element, type Signal, isSignal } from '../signals.js';
 import { describeNode } from './describe.js';
 
@@ -15,6 +15,50 @@ export interface OperatorHandlers<I> {
   complete?(): void;
   /** Cleanup on any ending. */
   teardown?(): void;
+}
+
+/**
+ * The per-stage subscriber. Subscribing with a Subscriber instance (rather than a
+ * plain observer) saves RxJS a wrapper layer per stage, which is most of the
+ * per-item cost of a synchronous chain.
+ */
+class StageSubscriber<I> extends Subscriber<Element<I>> {
+  constructor(
+    private readonly out: Subscriber<unknown>,
+    private readonly h: OperatorHandlers<I>,
+    private readonly stats: NodeStats,
+  ) {
+    super();
+  }
+
+  protected override _next(el: Element<I>): void {
+    try {
+      if (isSignal(el)) {
+        if (this.h.signal) this.h.signal(el);
+        else this.out.next(el);
+      } else {
+        this.h.item(el, this.stats.in++);
+      }
+    } catch (e) {
+      // Operators route user-code failures themselves; anything reaching here is a defect.
+      this.out.error(e);
+    }
+  }
+
+  protected override _error(e: unknown): void {
+    this.out.error(e);
+    this.unsubscribe();
+  }
+
+  protected override _complete(): void {
+    try {
+      if (this.h.complete) this.h.complete();
+      else this.out.complete();
+    } catch (e) {
+      this.out.error(e);
+    }
+    this.unsubscribe();
+  }
 }
 
 /** Builds a single-input transformer that counts its own stats. */
@@ -31,27 +75,10 @@ export function defineTransformer<I, O>(
     apply(input, ctx) {
       return new Observable<Element<O>>((out) => {
         const h = setup(out, ctx);
-        const stats = ctx.stats;
-        const item = h.item;
-        const onSignal = h.signal;
-        const onComplete = h.complete;
-        const subscription = input.subscribe({
-          next(el) {
-            if (isSignal(el)) {
-              if (onSignal) onSignal(el);
-              else out.next(el);
-              return;
-            }
-            item(el, stats.in++);
-          },
-          error: (e: unknown) => out.error(e),
-          complete() {
-            if (onComplete) onComplete();
-            else out.complete();
-          },
-        });
+        const stage = new StageSubscriber<I>(out as Subscriber<unknown>, h, ctx.stats);
+        input.subscribe(stage);
         return () => {
-          subscription.unsubscribe();
+          stage.unsubscribe();
           h.teardown?.();
         };
       });
@@ -71,10 +98,151 @@ export interface ConsumerHandlers<R> {
   teardown?(): void;
 }
 
+interface Pending {
+  readonly value: unknown;
+  readonly position: number;
+  readonly hold: CreditHold;
+}
+
 /**
- * Builds a consumer. Asynchronous item handlers run one at a time, in order;
- * each holds one credit while it is pending or queued, which is what slows the
- * source down when the consumer is slow.
+ * Drives one consumer subscription. Asynchronous item handlers run one at a time,
+ * in order; each item waiting or in progress holds one credit, which is what
+ * slows the source down when the consumer is slow. Synchronous handlers take no
+ * credit and allocate nothing per item.
+ */
+class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
+  private readonly queue: Pending[] = [];
+  private busy = false;
+  private inputDone = false;
+  private finished = false;
+  private readonly onAbort = () => this.finish(new PipelineAbortedError(this.ctx.signal.reason));
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly h: ConsumerHandlers<R>,
+    private readonly resolve: (r: R) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    super();
+    if (ctx.signal.aborted) this.onAbort();
+    else ctx.signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  protected override _next(el: Element<unknown>): void {
+    if (isSignal(el)) {
+      this.h.signal?.(el);
+      return;
+    }
+    const position = this.ctx.stats.in++;
+    if (this.busy || this.queue.length > 0) {
+      this.queue.push({ value: el, position, hold: this.ctx.hold() });
+      return;
+    }
+    let r: void | Promise<void>;
+    try {
+      r = this.h.item(el, position);
+    } catch (e) {
+      this.failed(e, el, position, 1, this.ctx.hold());
+      return;
+    }
+    if (r !== undefined) this.awaitItem(r, el, position, 1, this.ctx.hold());
+  }
+
+  protected override _error(e: unknown): void {
+    this.finish(e);
+  }
+
+  protected override _complete(): void {
+    this.inputDone = true;
+    if (!this.busy && this.queue.length === 0) this.completeSink();
+  }
+
+  private awaitItem(r: Promise<void>, value: unknown, position: number, attempt: number, hold: CreditHold): void {
+    this.busy = true;
+    r.then(
+      () => {
+        hold.release();
+        this.busy = false;
+        this.drain();
+      },
+      (e: unknown) => this.failed(e, value, position, attempt, hold),
+    );
+  }
+
+  private runQueued(value: unknown, position: number, attempt: number, hold: CreditHold): void {
+    let r: void | Promise<void>;
+    try {
+      r = this.h.item(value, position);
+    } catch (e) {
+      this.failed(e, value, position, attempt, hold);
+      return;
+    }
+    if (r !== undefined) this.awaitItem(r, value, position, attempt, hold);
+    else hold.release();
+  }
+
+  private failed(e: unknown, value: unknown, position: number, attempt: number, hold: CreditHold): void {
+    if (this.finished) return;
+    const d = this.ctx.fail(e, value, position, attempt);
+    if (d.action === 'stop') {
+      hold.release();
+      this.finish(d.error);
+      return;
+    }
+    if (d.action === 'retry') {
+      this.busy = true;
+      this.ctx.clock.schedule(() => {
+        if (this.finished) return;
+        this.busy = false;
+        this.runQueued(value, position, attempt + 1, hold);
+        if (!this.busy) this.drain();
+      }, d.delayMs);
+      return;
+    }
+    hold.release();
+    this.busy = false;
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.busy && this.queue.length > 0 && !this.finished) {
+      const next = this.queue.shift()!;
+      this.runQueued(next.value, next.position, 1, next.hold);
+    }
+    if (!this.busy && this.queue.length === 0 && this.inputDone && !this.finished) this.completeSink();
+  }
+
+  private completeSink(): void {
+    let r: R | Promise<R>;
+    try {
+      r = this.h.complete();
+    } catch (e) {
+      this.finish(e ?? new Error('consumer failed'));
+      return;
+    }
+    if (r instanceof Promise) {
+      r.then(
+        (v) => this.finish(undefined, v),
+        (e: unknown) => this.finish(e ?? new Error('consumer failed')),
+      );
+    } else this.finish(undefined, r);
+  }
+
+  private finish(error: unknown, result?: R): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.ctx.signal.removeEventListener('abort', this.onAbort);
+    this.unsubscribe();
+    for (const q of this.queue) q.hold.release();
+    this.queue.length = 0;
+    this.h.teardown?.();
+    if (error !== undefined) this.reject(error);
+    else this.resolve(result as R);
+  }
+}
+
+/**
+ * Builds a consumer from handlers; see {@link ConsumerHandlers}.
  */
 export function defineConsumer<T, R>(
   type: string,
@@ -87,143 +255,8 @@ export function defineConsumer<T, R>(
     ...(options?.errors ? { errors: options.errors } : {}),
     consume(input, ctx) {
       return new Promise<R>((resolve, reject) => {
-        const h = setup(ctx);
-        const stats = ctx.stats;
-        const queue: Array<{ value: unknown; position: number; release: () => void }> = [];
-        let busy = false;
-        let completed = false;
-        let finished = false;
-
-        const finish = (error: unknown, result?: R) => {
-          if (finished) return;
-          finished = true;
-          ctx.signal.removeEventListener('abort', onAbort);
-          subscription?.unsubscribe();
-          for (const q of queue) q.release();
-          queue.length = 0;
-          h.teardown?.();
-          if (error !== undefined) reject(error);
-          else resolve(result as R);
-        };
-        const complete = () => {
-          try {
-            const r = h.complete();
-            if (r instanceof Promise) r.then((v) => finish(undefined, v), (e: unknown) => finish(e ?? new Error('consumer failed')));
-            else finish(undefined, r);
-          } catch (e) {
-            finish(e ?? new Error('consumer failed'));
-          }
-        };
-        const runItem = (value: unknown, position: number, attempt: number, release: () => void): void => {
-          let r: void | Promise<void>;
-          try {
-            r = h.item(value, position);
-          } catch (e) {
-            handleFailure(e, value, position, attempt, release);
-            return;
-          }
-          if (r instanceof Promise) {
-            busy = true;
-            r.then(
-              () => {
-                release();
-                busy = false;
-                drainQueue();
-              },
-              (e: unknown) => handleFailure(e, value, position, attempt, release),
-            );
-          } else {
-            release();
-          }
-        };
-        const handleFailure = (e: unknown, value: unknown, position: number, attempt: number, release: () => void) => {
-          const decision = ctx.fail(e, value, position, attempt);
-          if (decision.action === 'stop') {
-            release();
-            finish(decision.error);
-            return;
-          }
-          if (decision.action === 'retry') {
-            busy = true;
-            ctx.clock.schedule(() => {
-              if (finished) return;
-              busy = false;
-              runItem(value, position, attempt + 1, release);
-              if (!busy) drainQueue();
-            }, decision.delayMs);
-            return;
-          }
-          release();
-          busy = false;
-          drainQueue();
-        };
-        const drainQueue = () => {
-          while (!busy && queue.length > 0 && !finished) {
-            const next = queue.shift()!;
-            runItem(next.value, next.position, 1, next.release);
-          }
-          if (!busy && queue.length === 0 && completed && !finished) complete();
-        };
-        const onAbort = () => {
-          const err = new PipelineAbortedError(ctx.signal.reason);
-          finish(err);
-        };
-        if (ctx.signal.aborted) {
-          onAbort();
-          return;
-        }
-        ctx.signal.addEventListener('abort', onAbort, { once: true });
-        // Assigned separately: finish() may run synchronously inside subscribe(), before the
-        // assignment, and must then see `undefined` rather than hit a temporal dead zone.
-        // eslint-disable-next-line prefer-const
-        let subscription: { unsubscribe(): void } | undefined;
-        subscription = input.subscribe({
-          next(el: Element<T>) {
-            if (isSignal(el)) {
-              h.signal?.(el);
-              return;
-            }
-            const position = stats.in++;
-            if (busy || queue.length > 0) {
-              const hold = ctx.hold();
-              queue.push({ value: el, position, release: () => hold.release() });
-              return;
-            }
-            runItemFromPush(el, position);
-          },
-          error: (e: unknown) => finish(e instanceof StreamWeaveError || e !== undefined ? e : new Error('stream failed')),
-          complete() {
-            completed = true;
-            if (!busy && queue.length === 0) complete();
-          },
-        });
-        if (finished) subscription.unsubscribe();
-
-        function runItemFromPush(value: unknown, position: number): void {
-          // Take credit lazily: only when the handler turns out to be asynchronous.
-          let hold: { release(): void } | undefined;
-          const release = () => hold?.release();
-          let r: void | Promise<void>;
-          try {
-            r = h.item(value, position);
-          } catch (e) {
-            hold = ctx.hold();
-            handleFailure(e, value, position, 1, release);
-            return;
-          }
-          if (r instanceof Promise) {
-            hold = ctx.hold();
-            busy = true;
-            r.then(
-              () => {
-                release();
-                busy = false;
-                drainQueue();
-              },
-              (e: unknown) => handleFailure(e, value, position, 1, release),
-            );
-          }
-        }
+        const sink = new SinkSubscriber<R>(ctx, setup(ctx), resolve, reject);
+        if (!sink.closed) input.subscribe(sink);
       });
     },
   };

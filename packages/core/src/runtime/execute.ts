@@ -2,14 +2,15 @@
  * The execution engine shared by pipelines and graphs: wires node streams along
  * the edges, runs one credit-driven loop per source, and settles the run.
  */
-import { Observable, Subject, share, type Subscriber } from 'rxjs';
+import { Observable, share, type Subscriber } from 'rxjs';
 import { systemClock } from '../clock.js';
 import type { JsonValue, NodeContext, NodeStats, RunHooks, SourceReader } from '../contracts.js';
 import { type DeadLetter, type ErrorStrategy, type NodeStatsSnapshot, PipelineAbortedError, StreamWeaveError } from '../errors.js';
 import { type EdgeSpec, type GraphNodeSpec, outputPorts, inputPorts } from '../graph/model.js';
 import { alignedMerge } from '../internal/alignedMerge.js';
-import { CreditPool, currentPool, takeAmbientHold, withAmbientPool } from '../internal/credit.js';
+import { CreditPool, takeAmbientHold, withAmbientPool } from '../internal/credit.js';
 import { macrotask } from '../internal/macrotask.js';
+import { createOutlet, type Outlet } from '../internal/outlet.js';
 import { type CheckpointBarrier, type Element, endOfStream, isCheckpointBarrier, isSignal } from '../signals.js';
 import { resolveFailure } from './errorPolicy.js';
 import type { RunHandle, RunOptions, RunResult, RunStatus } from './run.js';
@@ -99,15 +100,15 @@ export function startRun(
     outputs.set(key, multicast && (fanOut.get(key) ?? 0) > 1 ? stream.pipe(share()) : stream);
   };
 
-  const sources: Array<{ spec: GraphNodeSpec & { kind: 'producer' }; subject: Subject<Element<unknown>>; ctx: NodeContext }> = [];
+  const sources: Array<{ spec: GraphNodeSpec & { kind: 'producer' }; subject: Outlet<Element<unknown>>; ctx: NodeContext }> = [];
   const sinks: Array<{ id: string; done: Promise<unknown> }> = [];
   for (const spec of order) {
     switch (spec.kind) {
       case 'producer': {
         const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors, sourceStop.signal);
-        const subject = new Subject<Element<unknown>>();
+        const subject = createOutlet<Element<unknown>>();
         sources.push({ spec, subject, ctx });
-        publish(spec.id, 'out', withHooks(spec.id, subject, hooks, 'out'), false);
+        publish(spec.id, 'out', withHooks(spec.id, subject.observable, hooks, 'out'), false);
         break;
       }
       case 'transformer': {
@@ -246,7 +247,7 @@ export function startRun(
 
 async function runSource(
   open: (ctx: NodeContext) => SourceReader<unknown>,
-  subject: Subject<Element<unknown>>,
+  subject: Outlet<Element<unknown>>,
   ctx: NodeContext,
   pool: CreditPool,
   stop: AbortSignal,
@@ -260,10 +261,13 @@ async function runSource(
   const stats = ctx.stats;
   let live = false;
   let inPull = false;
+  // Plain flags instead of AbortSignal.aborted getters on the per-item path.
+  let isCancelled = cancelled.aborted;
+  cancelled.addEventListener('abort', () => (isCancelled = true), { once: true });
   const emit = (el: Element<unknown>) => {
-    if (stop.aborted && cancelled.aborted) return;
+    if (isCancelled) return;
     if (!isSignal(el)) stats.out++;
-    if (inPull && currentPool() === pool) subject.next(el);
+    if (inPull) subject.next(el);
     else withAmbientPool(pool, () => subject.next(el));
   };
   let reader: SourceReader<unknown>;
@@ -305,9 +309,14 @@ async function runSource(
       }
       let more: boolean;
       try {
-        inPull = true;
-        const r = withAmbientPool(pool, () => reader.pull(emit, pool.available));
-        inPull = false;
+        const r = withAmbientPool(pool, () => {
+          inPull = true;
+          try {
+            return reader.pull(emit, pool.available);
+          } finally {
+            inPull = false;
+          }
+        });
         more = typeof r === 'boolean' ? r : await r;
       } catch (e) {
         inPull = false;
