@@ -159,7 +159,18 @@ export class CheckpointCoordinator {
    * checkpoint and commits the sinks.
    */
   async run<R>(job: CheckpointedJob<R>, options: { restore?: RestoreFrom; runOptions?: RunOptions } = {}): Promise<CheckpointedRunResult<R>> {
-    if (this.handle) throw new InvalidArgumentError('CheckpointCoordinator.run: a run is already active on this coordinator');
+    if (this.active) throw new InvalidArgumentError('CheckpointCoordinator.run: a run is already active on this coordinator');
+    this.active = true;
+    try {
+      return await this.runActive(job, options);
+    } finally {
+      this.active = false;
+    }
+  }
+
+  private active = false;
+
+  private async runActive<R>(job: CheckpointedJob<R>, options: { restore?: RestoreFrom; runOptions?: RunOptions }): Promise<CheckpointedRunResult<R>> {
     const restore = options.restore ?? 'latest';
     let restored: { meta: CheckpointMetadata; state: Map<string, StateSnapshot> } | undefined;
     if (restore === 'latest') restored = await this.latest();
@@ -385,6 +396,22 @@ export class CheckpointCoordinator {
     }
   }
 
+  private withTimeout<T>(work: T | Promise<T>, op: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const cancel = this.clock.schedule(() => reject(new Error(`timed out after ${this.timeoutMs} ms waiting for ${op}`)), this.timeoutMs);
+      Promise.resolve(work).then(
+        (v) => {
+          cancel();
+          resolve(v);
+        },
+        (e: unknown) => {
+          cancel();
+          reject(e);
+        },
+      );
+    });
+  }
+
   /** At end of input every participant reported an 'end' snapshot: make that a checkpoint, then commit. */
   private async finalCheckpoint(): Promise<void> {
     if (this.participants.size === 0) return;
@@ -410,8 +437,8 @@ export class CheckpointCoordinator {
       if (!snap) throw new CheckpointFailedError(`"${op}" did not report its state at end of input`, id);
       let value: StateSnapshot;
       try {
-        value = await snap;
-        await this.backend.write(id, op, value);
+        value = await this.withTimeout(snap, op);
+        await this.withTimeout(this.backend.write(id, op, value), op);
       } catch (e) {
         throw new CheckpointFailedError(`"${op}" could not store its final snapshot in the ${this.backend.name} backend`, id, { cause: e });
       }

@@ -9,3 +9,5 @@ export { lmdbBackend, type LmdbBackendOptions } from './platform/node/lmdbBacken
 export { localCheckpointStorage } from './platform/node/localCheckpointStorage.js';
 export { exactlyOnceFileSink, readPartFiles, type ExactlyOnceFileSinkOptions } from './platform/node/exactlyOnceFileSink.js';
 export { lineFileSource, type LineFileSourceOptions } from './platform/node/lineFileSource.js';
+export { redisBackend, type RedisBackendOptions } from './platform/node/redisBackend.js';
+export { sqlBackend, type SqlBackendOptions } from './platform/node/sqlBackend.js';

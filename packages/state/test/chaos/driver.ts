@@ -2,16 +2,17 @@
  * Seeded chaos driver: runs the chaos job as a child process, SIGKILLs it at random
  * moments (at least `kills` times), restarts it each time, and checks at the end
  * that the committed output equals the expected output exactly.
- * Script: `pnpm --filter @streamweave/state chaos [lmdb|redis|postgres] [seed]`.
+ * Script: `pnpm --filter @streamweave/state chaos [lmdb,redis,postgres] [seed]` (see run.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { readPartFiles } from '@streamweave/state/node';
 
 export interface ChaosOptions {
+  /** Absolute path of job.ts. */
+  readonly jobPath: string;
   readonly backend: 'lmdb' | 'redis' | 'postgres';
   readonly seed: number;
   /** SIGKILLs to deliver (default 100). */
@@ -46,8 +47,6 @@ function rng(seed: number): () => number {
   };
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
   const random = rng(options.seed);
@@ -80,7 +79,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let restarts = 0;
   try {
     for (;;) {
-      const child = spawn(process.execPath, ['--conditions=@streamweave/source', '--import', 'tsx', join(here, 'job.ts')], {
+      const child = spawn(process.execPath, ['--conditions=@streamweave/source', '--import', 'tsx', options.jobPath], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -137,16 +136,4 @@ function sleep(ms: number): Promise<void> {
 
 export function formatReport(r: ChaosReport): string {
   return `chaos[${r.backend}, seed ${r.seed}]: restarts survived ${r.restarts}, records checked ${r.checked}, lost ${r.lost}, duplicated ${r.duplicated}, exact ${r.exact} (${r.seconds.toFixed(1)} s)`;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const backends = (process.argv[2] ?? 'lmdb').split(',') as Array<ChaosOptions['backend']>;
-  const seed = Number(process.argv[3] ?? 42);
-  let ok = true;
-  for (const backend of backends) {
-    const r = await runChaos({ backend, seed, log: (l) => console.log(l) });
-    console.log(formatReport(r));
-    ok &&= r.exact;
-  }
-  process.exit(ok ? 0 : 1);
 }

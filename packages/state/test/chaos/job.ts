@@ -18,15 +18,16 @@ const coordinator = new CheckpointCoordinator({
   intervalMs: 20,
   retained: 2,
 });
+const state = { total: valueState<number>({ defaultValue: 0 }), count: valueState<number>({ defaultValue: 0 }) };
 const job = pipeline()
   .from(lineFileSource(input, { name: 'input' }))
   .pipe(rateLimit({ perSecond: Number(process.env.CHAOS_RATE ?? 4000), burst: 64 }))
   .pipe(map((line: string) => line.split(','), { name: 'parse' }))
   .pipe(
-    keyedProcess(
+    keyedProcess<string[], string, string, typeof state>(
       {
         keyBy: ([key]: string[]) => key!,
-        state: { total: valueState<number>({ defaultValue: 0 }), count: valueState<number>({ defaultValue: 0 }) },
+        state,
         processElement([key, value], ctx) {
           const total = ctx.state.total.value()! + Number(value);
           const count = ctx.state.count.value()! + 1;

@@ -1,0 +1,4 @@
+import { memoryBackend } from '@streamweave/state';
+import { backendConformance } from '../../test/backendConformance';
+
+backendConformance('memory', () => memoryBackend());
