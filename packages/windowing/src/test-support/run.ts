@@ -8,7 +8,9 @@ import {
   isWatermark,
   pipeline,
   type RunOptions,
+  type NodeContext,
   type Transformer,
+  type VirtualClock,
 } from '@streamweave/core';
 
 /** Runs `op` over `input` and returns the collected data items. */
@@ -46,4 +48,20 @@ export function short(r: { key: unknown; window: { start: number; end: number };
 /** Simplifies window results for exact assertions: [key, start, end, result, timing]. */
 export function rows<K, R>(results: ReadonlyArray<{ key: K; window: { start: number; end: number }; result: R; timing: string }>) {
   return results.map((r) => [r.key, r.window.start, r.window.end, r.result, r.timing]);
+}
+
+/** A node context for driving `transformer.apply()` directly from a Subject under a virtual clock. */
+export function fakeCtx(clock: VirtualClock, type = 'windowAggregate'): NodeContext {
+  return {
+    id: 'w',
+    descriptor: { kind: 'transformer', type, params: {} },
+    component: { id: 'w', type },
+    clock,
+    signal: new AbortController().signal,
+    stats: { in: 0, out: 0, errors: 0, skipped: 0 },
+    hooks: undefined,
+    extensions: {},
+    fail: (cause: unknown) => ({ action: 'stop' as const, error: cause as never }),
+    hold: () => ({ release: () => undefined, run: <R>(fn: () => R) => fn() }),
+  };
 }

@@ -4,7 +4,7 @@ import { count } from '../aggregate.js';
 import { countWindows } from '../assigners/countWindows.js';
 import { globalWindows } from '../assigners/globalWindows.js';
 import { tumblingWindows } from '../assigners/tumblingWindows.js';
-import { runTrace, short } from '../test-support/run.js';
+import { fakeCtx, runTrace, short } from '../test-support/run.js';
 import { windowAggregate } from '../windowAggregate.js';
 import { windowProcess } from '../windowProcess.js';
 import { continuousEventTimeTrigger } from './continuousEventTimeTrigger.js';
@@ -147,18 +147,3 @@ describe('count windows', () => {
     expect(() => countWindows(3, 1.5)).toThrow(InvalidArgumentError);
   });
 });
-
-function fakeCtx(clock: VirtualClock) {
-  return {
-    id: 'w',
-    descriptor: { kind: 'transformer', type: 'w', params: {} },
-    component: { id: 'w', type: 'windowAggregate' },
-    clock,
-    signal: new AbortController().signal,
-    stats: { in: 0, out: 0, errors: 0, skipped: 0 },
-    hooks: undefined,
-    extensions: {},
-    fail: (cause: unknown) => ({ action: 'stop' as const, error: cause as never }),
-    hold: () => ({ release: () => undefined, run: <R>(fn: () => R) => fn() }),
-  };
-}
