@@ -3,6 +3,7 @@ import { Subject } from 'rxjs';
 import { count } from '../aggregate.js';
 import { countWindows } from '../assigners/countWindows.js';
 import { globalWindows } from '../assigners/globalWindows.js';
+import { sessionWindows } from '../assigners/sessionWindows.js';
 import { tumblingWindows } from '../assigners/tumblingWindows.js';
 import { fakeCtx, runTrace, short } from '../test-support/run.js';
 import { windowAggregate } from '../windowAggregate.js';
@@ -129,6 +130,86 @@ describe('triggers', () => {
     expect(eventTimeTrigger().onEventTime(5, { start: 0, end: 10 }, {} as never)).toBe('CONTINUE');
     expect(processingTimeTrigger().onEventTime(1, { start: 0, end: 1 }, {} as never)).toBe('CONTINUE');
     expect(processingTimeTrigger().onProcessingTime(5, { start: 0, end: 10 }, {} as never)).toBe('CONTINUE');
+  });
+});
+
+describe('processing-time sessions and trigger composition', () => {
+  it('merges processing-time sessions, with early firings from a purging continuous processing-time trigger', async () => {
+    const clock = new VirtualClock(0);
+    const input = new Subject<Ev>();
+    const cleared: string[] = [];
+    const inner = continuousProcessingTimeTrigger<Ev>(20);
+    const trigger = purgingTrigger<Ev>({ ...inner, clear: (w) => void cleared.push(`${w.start}-${w.end}`) });
+    const op = windowAggregate({ assigner: sessionWindows<Ev>(50, { time: 'processing' }), trigger, aggregate: count<Ev>() });
+    const out: string[] = [];
+    op.apply(input as never, fakeCtx(clock)).subscribe((r) => out.push(short(r as never)));
+    input.next(ev('a', 0)); // [0,50), early firing at 20
+    await clock.advanceBy(20);
+    expect(out).toEqual(['[0,50)=1/early']);
+    await clock.advanceBy(10);
+    input.next(ev('a', 0)); // t=30: [30,80) merges with the (purged) [0,50) into [0,80)
+    expect(cleared).toEqual(['0-50']);
+    await clock.advanceBy(10); // t=40: the merged window keeps the pending early firing
+    expect(out).toEqual(['[0,50)=1/early', '[0,80)=1/early']);
+    await clock.advanceBy(40); // t=80: nothing new to fire; the session ends and is cleared
+    expect(out).toHaveLength(2);
+    expect(cleared).toEqual(['0-50', '0-80']);
+    expect(op.inspect().openWindows).toBe(0);
+    input.complete();
+  });
+
+  it('the default processing-time trigger fires merged sessions at their end', async () => {
+    const clock = new VirtualClock(0);
+    const input = new Subject<Ev>();
+    const op = windowAggregate({ assigner: sessionWindows<Ev>(50, { time: 'processing' }), trigger: processingTimeTrigger(), aggregate: count<Ev>() });
+    const out: string[] = [];
+    op.apply(input as never, fakeCtx(clock)).subscribe((r) => out.push(short(r as never)));
+    input.next(ev('a', 0));
+    await clock.advanceBy(30);
+    input.next(ev('a', 0));
+    await clock.advanceBy(49);
+    expect(out).toEqual([]);
+    await clock.advanceBy(1);
+    expect(out).toEqual(['[0,80)=2/on-time']);
+    input.complete();
+  });
+
+  it('purgingTrigger delegates event-time and processing-time callbacks, and count triggers ignore time', () => {
+    const ctx = { currentWatermark: 0 } as never;
+    const w = { start: 0, end: 10 };
+    expect(purgingTrigger(eventTimeTrigger()).onEventTime(10, w, ctx)).toBe('FIRE_AND_PURGE');
+    expect(purgingTrigger(processingTimeTrigger()).onProcessingTime(10, w, ctx)).toBe('FIRE_AND_PURGE');
+    expect(purgingTrigger(eventTimeTrigger()).onProcessingTime(10, w, ctx)).toBe('CONTINUE');
+    expect(countTrigger(2).onEventTime(1, w, ctx)).toBe('CONTINUE');
+    expect(countTrigger(2).onProcessingTime(1, w, ctx)).toBe('CONTINUE');
+    expect(continuousEventTimeTrigger(5).onProcessingTime(1, w, ctx)).toBe('CONTINUE');
+    expect(continuousEventTimeTrigger(5).onEventTime(3, w, { getState: () => undefined } as never)).toBe('CONTINUE');
+    expect(continuousProcessingTimeTrigger(5).onEventTime(1, w, ctx)).toBe('CONTINUE');
+    expect(continuousProcessingTimeTrigger(5).onProcessingTime(7, w, { getState: () => 5 } as never)).toBe('CONTINUE');
+  });
+
+  it('custom triggers can delete processing-time timers', async () => {
+    const clock = new VirtualClock(0);
+    const input = new Subject<Ev>();
+    const trigger: Trigger<Ev> = {
+      onElement(_e, _ts, w, ctx) {
+        ctx.registerProcessingTimeTimer(w.end);
+        ctx.registerProcessingTimeTimer(w.end);
+        if (ctx.getState('n')) ctx.deleteProcessingTimeTimer(w.end);
+        ctx.setState('n', 1);
+        return TriggerResult.CONTINUE;
+      },
+      onEventTime: () => TriggerResult.CONTINUE,
+      onProcessingTime: () => TriggerResult.FIRE,
+    };
+    const op = windowAggregate({ assigner: tumblingWindows<Ev>(100, { time: 'processing' }), trigger, aggregate: count<Ev>() });
+    const out: string[] = [];
+    op.apply(input as never, fakeCtx(clock)).subscribe((r) => out.push(short(r as never)));
+    input.next(ev('a', 0));
+    input.next(ev('a', 0));
+    await clock.advanceBy(150);
+    expect(out).toEqual([]);
+    input.complete();
   });
 });
 
