@@ -8,7 +8,7 @@ describe('keyedProcess', () => {
   it('fires event-time timers per key in timestamp order when the watermark passes them', async () => {
     const items: Array<Element<[string, number]>> = [['a', 10], ['b', 5], ['a', 7], watermark(8), ['b', 20], watermark(30)];
     const { result } = await pipeline()
-      .from(fromArray(items))
+      .from(fromArray(items as unknown as Array<[string, number]>))
       .pipe(
         keyedProcess<[string, number], string, string, typeof countState>({
           keyBy: ([k]) => k,
@@ -115,7 +115,7 @@ describe('keyedProcess', () => {
     const storage = memoryCheckpointStorage();
     const job = (items: Array<Element<string>>) =>
       pipeline()
-        .from(fromArray(items, { name: 'src' }))
+        .from(fromArray(items as string[], { name: 'src' }))
         .pipe(
           keyedProcess<string, string, string, typeof countState>(
             {

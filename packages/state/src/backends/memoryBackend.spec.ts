@@ -1,4 +1,4 @@
 import { memoryBackend } from '@streamweave/state';
-import { backendConformance } from '../../test/backendConformance';
+import { backendConformance } from '../../test/backendConformance.js';
 
 backendConformance('memory', () => memoryBackend());

@@ -17,7 +17,7 @@ export interface ChaosOptions {
   readonly seed: number;
   /** SIGKILLs to deliver (default 100). */
   readonly kills?: number;
-  /** Input records (default 12 000). */
+  /** Input records (default 6 000). */
   readonly records?: number;
   /** Lines per second the job processes (default 2000), so kills land mid-run. */
   readonly rate?: number;
@@ -51,7 +51,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
   const random = rng(options.seed);
   const kills = options.kills ?? 100;
-  const records = options.records ?? 12_000;
+  const records = options.records ?? 6_000;
   const log = options.log ?? (() => undefined);
   const work = mkdtempSync(join(tmpdir(), `sw-chaos-${options.backend}-`));
   mkdirSync(join(work, 'out'), { recursive: true });

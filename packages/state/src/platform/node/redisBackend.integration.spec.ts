@@ -1,6 +1,6 @@
 import { redisBackend } from '@streamweave/state/node';
-import { backendConformance } from '../../../test/backendConformance';
-import { serviceUp } from '../../../test/services';
+import { backendConformance } from '../../../test/backendConformance.js';
+import { serviceUp } from '../../../test/services.js';
 
 const prefix = `sw-test-${process.pid}-${Date.now()}`;
 

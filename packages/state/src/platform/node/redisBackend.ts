@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { StateBackend, StateSnapshot } from '../../backends/stateBackend.js';
 
 /** Options of {@link redisBackend}. */
@@ -24,32 +24,41 @@ export interface RedisBackendOptions {
  * ```
  * @see {@link lmdbBackend}, {@link sqlBackend}
  */
-export function redisBackend(options: RedisBackendOptions = {}): StateBackend & { readonly client: Redis } {
+export function redisBackend(options: RedisBackendOptions = {}): StateBackend & { client(): Promise<Redis> } {
   const prefix = options.prefix ?? 'streamweave';
   const owned = !options.client;
   const defaults: RedisOptions = { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 5000, connectTimeout: 2000 };
-  const client =
-    options.client ??
-    (typeof options.connection === 'string'
-      ? new Redis(options.connection, defaults)
-      : new Redis({ host: '127.0.0.1', port: 6379, ...defaults, ...options.connection }));
-  // Errors surface through the failing command; without a listener ioredis would print each reconnect failure.
-  client.on('error', () => undefined);
-  const ready = () =>
-    client.status === 'ready'
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          const t = setTimeout(() => reject(new Error(`redis is not reachable (status ${client.status})`)), 2000);
-          client.once('ready', () => {
-            clearTimeout(t);
-            resolve();
-          });
-        });
+  // The driver is loaded on first use, so importing `@streamweave/state/node` stays cheap.
+  let connecting: Promise<Redis> | undefined;
+  const connect = () =>
+    (connecting ??= options.client
+      ? Promise.resolve(options.client)
+      : import('ioredis').then(({ Redis }) => {
+          const c =
+            typeof options.connection === 'string'
+              ? new Redis(options.connection, defaults)
+              : new Redis({ host: '127.0.0.1', port: 6379, ...defaults, ...options.connection });
+          // Errors surface through the failing command; without a listener ioredis would print each reconnect failure.
+          c.on('error', () => undefined);
+          return c;
+        }));
+  let client!: Redis;
+  const ready = async () => {
+    client = await connect();
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`redis is not reachable (status ${client.status})`)), 2000);
+      client.once('ready', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  };
   const key = (cp: number, op: string) => `${prefix}:cp:${cp}:op:${op}`;
   const index = (cp: number) => `${prefix}:cp:${cp}`;
   return {
     name: 'redis',
-    client,
+    client: connect,
     async write(cp, op, snapshot) {
       await ready();
       await client.multi().set(key(cp, op), JSON.stringify(snapshot)).sadd(index(cp), op).exec();
@@ -65,7 +74,7 @@ export function redisBackend(options: RedisBackendOptions = {}): StateBackend & 
       await client.del(...ops.map((op) => key(cp, op)), index(cp));
     },
     async close() {
-      if (owned) client.disconnect();
+      if (owned && connecting) (await connecting).disconnect();
     },
   };
 }

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlBackend } from '@streamweave/state/node';
-import { backendConformance } from '../../../test/backendConformance';
-import { moduleLoads, serviceUp } from '../../../test/services';
+import { backendConformance } from '../../../test/backendConformance.js';
+import { moduleLoads, serviceUp } from '../../../test/services.js';
 
 const job = `sw-test-${process.pid}-${Date.now()}`;
 const require_ = createRequire(__filename);

@@ -1,4 +1,4 @@
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import type { StateBackend, StateSnapshot } from '../../backends/stateBackend.js';
 
 /** Options of {@link sqlBackend}. */
@@ -22,14 +22,24 @@ export interface SqlBackendOptions {
  * ```
  * @see {@link lmdbBackend}, {@link redisBackend}
  */
-export function sqlBackend(options: SqlBackendOptions): StateBackend & { readonly knex: Knex } {
+export function sqlBackend(options: SqlBackendOptions): StateBackend & { knex(): Promise<Knex> } {
   const owned = typeof (options.knex as Knex).schema === 'undefined';
-  const db: Knex = owned ? knexFactory({ pool: { min: 0, max: 4 }, acquireConnectionTimeout: 5000, useNullAsDefault: true, ...(options.knex as Knex.Config) }) : (options.knex as Knex);
+  // knex is loaded on first use, so importing `@streamweave/state/node` stays cheap.
+  let loading: Promise<Knex> | undefined;
+  const load = () =>
+    (loading ??= owned
+      ? import('knex').then((m) => {
+          const factory = ((m as { default?: unknown }).default ?? m) as (c: Knex.Config) => Knex;
+          return factory({ pool: { min: 0, max: 4 }, acquireConnectionTimeout: 5000, useNullAsDefault: true, ...(options.knex as Knex.Config) });
+        })
+      : Promise.resolve(options.knex as Knex));
+  let db!: Knex;
   const table = options.table ?? 'streamweave_state';
   const job = options.job ?? 'default';
   let created: Promise<void> | undefined;
   const ensure = () =>
     (created ??= (async () => {
+      db = await load();
       if (await db.schema.hasTable(table)) return;
       try {
         await db.schema.createTable(table, (t) => {
@@ -49,7 +59,7 @@ export function sqlBackend(options: SqlBackendOptions): StateBackend & { readonl
     }));
   return {
     name: 'sql',
-    knex: db,
+    knex: load,
     async write(cp, op, snapshot) {
       await ensure();
       await db.transaction(async (trx) => {
@@ -67,7 +77,7 @@ export function sqlBackend(options: SqlBackendOptions): StateBackend & { readonl
       await db(table).where({ job, checkpoint_id: cp }).delete();
     },
     async close() {
-      if (owned) await db.destroy();
+      if (owned && loading) await (await loading).destroy();
     },
   };
 }
