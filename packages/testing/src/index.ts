@@ -7,6 +7,7 @@
  */
 export { VirtualClock } from '@streamweave/core';
 export { advanceAndSettle, driveUntilSettled, expectNoLeakedTimers, type DriveOptions } from './clockHelpers.js';
+export { snapshotActiveHandles, type ActiveHandleSnapshot } from './activeHandles.js';
 export { collectElements, type CollectElementsOptions } from './collectElements.js';
 export { formatElements } from './formatElements.js';
 export { runOperator, runPipeline, type OperatorRun, type PipelineRun, type RunOperatorOptions } from './runOperator.js';

@@ -27,11 +27,13 @@ describe('slowConsumer', () => {
     await expect(handle.result).rejects.toThrow('cancelled');
   });
 
-  it('can wait on its own clock', async () => {
+  it('can wait on its own clock, given as an option or directly', async () => {
     const own = new VirtualClock();
     const run = pipeline().from(range(0, 2)).to(slowConsumer<number>(5, { clock: own })).run({ clock: systemClock });
-    const { result } = await driveUntilSettled(own, run);
-    expect(result).toEqual([0, 1]);
+    expect((await driveUntilSettled(own, run)).result).toEqual([0, 1]);
+    const run2 = pipeline().from(range(0, 3)).to(slowConsumer<number>(5, own)).run({ clock: systemClock });
+    expect((await driveUntilSettled(own, run2)).result).toEqual([0, 1, 2]);
+    expect(own.now()).toBe(25);
   });
 
   it('rejects a bad delay', () => {

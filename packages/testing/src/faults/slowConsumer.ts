@@ -5,7 +5,7 @@ import { type Clock, type Consumer, defineConsumer, InvalidArgumentError, type N
 export interface SlowConsumerOptions extends NodeOptions {
   /** Clock to wait on (default: the run's clock). */
   readonly clock?: Clock;
-  /** Called when an item starts being processed, with the number of items still in flight upstream unknown to the sink; for inspecting progress. */
+  /** Called when the sink starts on an item (with its position), to observe progress. */
   readonly onItem?: (value: unknown, position: number) => void;
 }
 
@@ -22,9 +22,12 @@ export interface SlowConsumerOptions extends NodeOptions {
  * await clock.advanceBy(300);
  * (await run).result; // [0, 1, 2]
  * ```
+ * The second argument may also be the clock itself: `slowConsumer(100, clock)`.
+ *
  * @see {@link failAt}, {@link collectElements}
  */
-export function slowConsumer<T>(delayMs: number, options: SlowConsumerOptions = {}): Consumer<T, T[]> {
+export function slowConsumer<T>(delayMs: number, clockOrOptions: Clock | SlowConsumerOptions = {}): Consumer<T, T[]> {
+  const options: SlowConsumerOptions = isClock(clockOrOptions) ? { clock: clockOrOptions } : clockOrOptions;
   if (!(typeof delayMs === 'number' && delayMs >= 0 && Number.isFinite(delayMs))) {
     throw new InvalidArgumentError(`slowConsumer: \`delayMs\` must be a non-negative finite number, got ${String(delayMs)}`);
   }
@@ -44,4 +47,8 @@ export function slowConsumer<T>(delayMs: number, options: SlowConsumerOptions = 
       complete: () => items,
     };
   });
+}
+
+function isClock(value: unknown): value is Clock {
+  return typeof (value as Clock | null)?.now === 'function' && typeof (value as Clock).schedule === 'function';
 }

@@ -9,6 +9,13 @@ describe('throwOnClose', () => {
     expect(src.closeCalls).toBe(1);
   });
 
+  it('is callable directly as the producer form', async () => {
+    const src = throwOnClose<number>();
+    const { result } = await pipeline().from(src).to(collect()).run();
+    expect(result).toEqual([]);
+    expect(src.closeCalls).toBe(1);
+  });
+
   it('consumer: its finalization rejects with the given error after every item arrived', async () => {
     await expect(pipeline().from(fromArray([1])).to(throwOnClose.consumer(new Error('flush failed'))).run()).rejects.toThrow('flush failed');
     await expect(pipeline().from(fromArray([1])).to(throwOnClose.consumer()).run()).rejects.toThrow('throwOnClose: close failed');

@@ -11,8 +11,8 @@ export interface ThrowOnCloseProducer<T> extends Producer<T> {
  * Nodes whose close fails, to check that the runtime (or your own node) neither
  * hides the run's real outcome nor skips other clean-up when closing throws.
  *
- * - `throwOnClose.producer(items, error?)`: emits `items`, then its reader's
- *   `close()` throws `error`.
+ * - `throwOnClose(items?, error?)` or `throwOnClose.producer(items?, error?)`:
+ *   emits `items`, then its reader's `close()` throws `error`.
  * - `throwOnClose.consumer(error?)`: receives every item, then its finalization
  *   (the step that would flush and close a file or connection) rejects with `error`.
  *
@@ -24,8 +24,11 @@ export interface ThrowOnCloseProducer<T> extends Producer<T> {
  * ```
  * @see {@link failAt}, {@link flakyAsync}
  */
-export const throwOnClose = {
-  producer<T>(items: readonly T[], error: unknown = new Error('throwOnClose: close failed'), options?: NodeOptions): ThrowOnCloseProducer<T> {
+function throwOnCloseProducer<T>(
+  items: readonly T[] = [],
+  error: unknown = new Error('throwOnClose: close failed'),
+  options?: NodeOptions,
+): ThrowOnCloseProducer<T> {
     let closeCalls = 0;
     const p = defineProducer<T>('throwOnClose', { items: items.length }, options, () => {
       let i = 0;
@@ -41,13 +44,25 @@ export const throwOnClose = {
       };
     });
     return Object.defineProperty(p, 'closeCalls', { get: () => closeCalls, enumerable: true }) as ThrowOnCloseProducer<T>;
-  },
-  consumer<T>(error: unknown = new Error('throwOnClose: close failed'), options?: NodeOptions): Consumer<T, never> {
-    return defineConsumer<T, never>('throwOnClose', {}, options, () => ({
-      item() {},
-      complete() {
-        throw error;
-      },
-    }));
-  },
-} as const;
+}
+
+function throwOnCloseConsumer<T>(error: unknown = new Error('throwOnClose: close failed'), options?: NodeOptions): Consumer<T, never> {
+  return defineConsumer<T, never>('throwOnClose', {}, options, () => ({
+    item() {},
+    complete() {
+      throw error;
+    },
+  }));
+}
+
+export const throwOnClose: {
+  /** The producer (same as `throwOnClose.producer`). */
+  <T>(items?: readonly T[], error?: unknown, options?: NodeOptions): ThrowOnCloseProducer<T>;
+  /** A producer that emits `items`, then whose reader's `close()` throws `error`. */
+  readonly producer: <T>(items?: readonly T[], error?: unknown, options?: NodeOptions) => ThrowOnCloseProducer<T>;
+  /** A consumer that receives every item, then whose finalization rejects with `error`. */
+  readonly consumer: <T>(error?: unknown, options?: NodeOptions) => Consumer<T, never>;
+} = Object.assign(<T>(items?: readonly T[], error?: unknown, options?: NodeOptions) => throwOnCloseProducer<T>(items, error, options), {
+  producer: throwOnCloseProducer,
+  consumer: throwOnCloseConsumer,
+});
