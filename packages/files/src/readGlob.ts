@@ -145,15 +145,17 @@ export function readGlob(pattern: string, options: ReadGlobOptions = {}): Produc
         // Between files: the end of the finished one; restoring there moves on to the next file.
         return finished ? { ...finished } : { file: '', offset: 0 };
       },
-      seek(position) {
+      async seek(position) {
         const p = position as Partial<GlobPosition> | null;
         if (typeof p !== 'object' || p === null || typeof p.file !== 'string') {
           throw new InvalidArgumentError(`readGlob: a position must be {file, offset}, got ${JSON.stringify(position)}`);
         }
         restore = { file: p.file, offset: offsetOf('readGlob', 'position.offset', p.offset) };
+        const open = cursor;
         files = undefined;
         cursor = undefined;
         finished = undefined;
+        await open?.close();
         index = 0;
       },
       close: () => cursor?.close(),
