@@ -47,3 +47,27 @@ export {
   type StatefulTransformer,
   type TimerService,
 } from './keyedProcess.js';
+export {
+  twoPhaseCommitSink,
+  transactionalSink,
+  type TwoPhaseCommitHandler,
+  type TwoPhaseCommitResult,
+} from './twoPhaseCommitSink.js';
+export { idempotentSink, deterministicKey, type IdempotentSinkOptions } from './idempotentSink.js';
+export { deduplicate, type DeduplicateOptions } from './deduplicate.js';
+export { OffsetStore } from './offsetStore.js';
+export {
+  countDistinct,
+  keyedCount,
+  minMax,
+  movingAverage,
+  percentiles,
+  runningTotal,
+  type AggregationOptions,
+  type CountDistinctOptions,
+  type MovingAverageOptions,
+  type NumericAggregationOptions,
+  type PercentilesOptions,
+} from './aggregations/patterns.js';
+export { HyperLogLog } from './aggregations/hyperLogLog.js';
+export { TDigest } from './aggregations/tDigest.js';

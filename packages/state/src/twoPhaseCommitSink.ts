@@ -257,3 +257,28 @@ export function twoPhaseCommitSink<T, Txn extends JsonValue>(
 }
 
 const completeMark: unique symbol = Symbol('complete');
+
+/**
+ * The transaction API for pipelines: turns a {@link TwoPhaseCommitHandler} (or a
+ * factory of one per run) into an exactly-once sink node driven by the coordinator.
+ *
+ * @example
+ * ```ts
+ * const staged = new Map<number, string[]>();
+ * const published: string[] = [];
+ * const sink = transactionalSink<string, number>({
+ *   beginTransaction: (seq) => (staged.set(seq, []), seq),
+ *   write: (seq, x) => void staged.get(seq)!.push(x),
+ *   preCommit: () => undefined,
+ *   commit: (seq) => { published.push(...(staged.get(seq) ?? [])); staged.delete(seq); },
+ *   abort: (seq) => void staged.delete(seq),
+ * }, { name: 'published' });
+ * ```
+ * @see {@link twoPhaseCommitSink}, {@link CheckpointCoordinator}
+ */
+export function transactionalSink<T, Txn extends JsonValue>(
+  handler: TwoPhaseCommitHandler<T, Txn> | ((ctx: NodeContext) => TwoPhaseCommitHandler<T, Txn>),
+  options?: NodeOptions,
+): Consumer<T, TwoPhaseCommitResult> {
+  return twoPhaseCommitSink('transactionalSink', {}, options, typeof handler === 'function' ? handler : () => handler);
+}
