@@ -13,7 +13,7 @@ import {
   type Transformer,
 } from '@streamweave/core';
 import type { Subscriber } from 'rxjs';
-import type { FormatError, FormatErrorOptions } from '../formatError.js';
+import type { FormatError, FormatErrorOptions } from './formatError.js';
 
 /** Options every codec transformer accepts. */
 export interface CodecOptions extends NodeOptions {
@@ -49,16 +49,34 @@ export interface CodecCore<I> {
   push(input: I): void;
   /** Input ended: emit what is buffered or report a truncation. */
   end(): void;
+  /** A watermark or checkpoint barrier is about to pass: emit what is buffered (encoders that batch). */
+  flush?(signal: Signal): void;
 }
 
 /** Maximum attempts before a "retry" decision on deterministic decoding is treated as stop. */
 const maxDeterministicAttempts = 100;
 
 /**
- * Builds a codec transformer. Failures thrown by the core (not reported
- * through `sink.fail`) are wrapped in the format's error and end decoding of
- * this stream: a core that threw cannot be trusted to resynchronise, so the
- * remaining input is discarded after that one counted failure.
+ * Builds a decode or encode transformer from a stateful codec core: the
+ * building block of every StreamWeave format (use it for a new format too).
+ * The core is fed inputs one at a time and flushed once at EndOfStream or
+ * completion; signals pass in order after the outputs of earlier inputs.
+ *
+ * `sink.fail` builds the format's error (format, source, component, chunk
+ * position, byte offset / line / record index) and routes it through the node's
+ * error strategy; retries of deterministic decoding are used up at once.
+ * Anything the core throws is wrapped the same way and ends decoding of this
+ * stream: a core that threw cannot be trusted to resynchronise, so the remaining
+ * input is discarded after that one counted failure.
+ *
+ * @example
+ * ```ts
+ * const lines = defineCodec<Uint8Array, string>('linesDecode', {}, {}, 'lines', FormatError, (sink) => ({
+ *   push(chunk) { for (const l of new TextDecoder().decode(chunk).split('\n')) sink.emit(l); },
+ *   end() {},
+ * }));
+ * ```
+ * @see {@link FormatError}
  */
 export function defineCodec<I, O>(
   type: string,
@@ -118,6 +136,7 @@ export function defineCodec<I, O>(
       },
       signal(s: Signal) {
         if (isEndOfStream(s)) finish();
+        else if (core.flush) guarded(() => core.flush!(s), undefined);
         if (!stopped) out.next(s);
       },
       complete() {
@@ -148,7 +167,14 @@ function routeFailure(ctx: NodeContext, out: Subscriber<unknown>, error: FormatE
 
 /**
  * Returns the bytes of a chunk, or undefined when the chunk is not bytes.
- * Accepts Uint8Array (Node Buffers included) and ArrayBuffer.
+ * Accepts Uint8Array (Node Buffers included) and ArrayBuffer. Use it in codec
+ * cores to reject non-byte chunks with a clear error.
+ *
+ * @example
+ * ```ts
+ * const bytes = asBytes(chunk); if (bytes === undefined) sink.fail({ message: 'expected bytes' }, chunk);
+ * ```
+ * @see {@link defineCodec}
  */
 export function asBytes(chunk: unknown): Uint8Array | undefined {
   if (chunk instanceof Uint8Array) return chunk;

@@ -11,7 +11,15 @@ export { ndjsonDecode, type NdjsonDecodeOptions } from './json/ndjsonDecode.js';
 export { ndjsonEncode, type NdjsonEncodeOptions } from './json/ndjsonEncode.js';
 export { jsonStreamDecode, type JsonStreamDecodeOptions } from './json/jsonStreamDecode.js';
 export type { StandardSchemaV1, StandardResult } from './internal/schema.js';
-export type { CodecOptions } from './internal/codec.js';
+export {
+  asBytes,
+  defineCodec,
+  type CodecCore,
+  type CodecOptions,
+  type CodecSink,
+  type FailureDetails,
+  type FormatErrorClass,
+} from './defineCodec.js';
 export { CsvError } from './csv/csvFormatError.js';
 export { csvDecode, type CsvDecodeOptions } from './csv/csvDecode.js';
 export { csvEncode, type CsvEncodeOptions } from './csv/csvEncode.js';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Transformer } from '@streamweave/core';
-import { asBytes, type CodecOptions, type CodecSink, defineCodec, describeValue } from '../internal/codec.js';
+import { asBytes, type CodecOptions, type CodecSink, defineCodec, describeValue } from '../defineCodec.js';
 import { convertField, type CsvColumnType } from './csvColumns.js';
 import { type CsvDialect, type ResolvedDialect, resolveDialect } from './csvDialect.js';
 import { CsvError } from './csvFormatError.js';

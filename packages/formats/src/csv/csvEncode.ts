@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Transformer } from '@streamweave/core';
-import { type CodecOptions, defineCodec } from '../internal/codec.js';
+import { type CodecOptions, defineCodec } from '../defineCodec.js';
 import { type CsvDialect, resolveDialect } from './csvDialect.js';
 import { CsvError } from './csvFormatError.js';
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Transformer } from '@streamweave/core';
-import { asBytes, type CodecOptions, type CodecSink, defineCodec, describeValue } from '../internal/codec.js';
+import { asBytes, type CodecOptions, type CodecSink, defineCodec, describeValue } from '../defineCodec.js';
 import { isStandardSchema, type StandardSchemaV1, validateSync } from '../internal/schema.js';
 import { JsonFormatError } from './jsonFormatError.js';
 import { parseJsonPath, type PathSegment } from './jsonPath.js';

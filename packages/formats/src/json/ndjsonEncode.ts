@@ -1,5 +1,5 @@
 import type { Transformer } from '@streamweave/core';
-import { type CodecOptions, defineCodec } from '../internal/codec.js';
+import { type CodecOptions, defineCodec } from '../defineCodec.js';
 import { JsonFormatError } from './jsonFormatError.js';
 
 /** Options of {@link ndjsonEncode}. */

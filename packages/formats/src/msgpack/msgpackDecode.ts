@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Transformer } from '@streamweave/core';
 import { C1, Unpackr } from 'msgpackr';
-import { asBytes, type CodecOptions, concatBytes, defineCodec, describeValue } from '../internal/codec.js';
+import { asBytes, type CodecOptions, concatBytes, defineCodec, describeValue } from '../defineCodec.js';
 import { MsgpackError } from './msgpackFormatError.js';
 
 /** Options of {@link msgpackDecode}. */

@@ -1,6 +1,6 @@
 import type { Transformer } from '@streamweave/core';
 import { Packr } from 'msgpackr';
-import { type CodecOptions, defineCodec } from '../internal/codec.js';
+import { type CodecOptions, defineCodec } from '../defineCodec.js';
 import { MsgpackError } from './msgpackFormatError.js';
 
 /** Options of {@link msgpackEncode}. */
