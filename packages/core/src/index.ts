@@ -120,3 +120,17 @@ export { debounce } from './operators/debounce.js';
 export { distinct, type DistinctOptions } from './operators/distinct.js';
 export { sample, type SampleOptions } from './operators/sample.js';
 export { throttle, type ThrottleOptions } from './operators/throttle.js';
+// routing: fan-out / fan-in (issue 3)
+export { branch } from './routing/branch.js';
+export { broadcast, type BroadcastOptions, type BroadcastOverflow } from './routing/broadcast.js';
+export { concat } from './routing/concat.js';
+export { interleave } from './routing/interleave.js';
+export { keyPartition, partitionOf } from './routing/keyPartition.js';
+export { loadBalance } from './routing/loadBalance.js';
+export { merge, type FanInPorts } from './routing/merge.js';
+export { orderedMerge, type OrderedMergeOptions } from './routing/orderedMerge.js';
+export { partition } from './routing/partition.js';
+export { roundRobin, type FanOutPorts, type IndexedPorts } from './routing/roundRobin.js';
+export { route, type RouteOptions } from './routing/route.js';
+export { split, type SplitOptions } from './routing/split.js';
+export { zip } from './routing/zip.js';
