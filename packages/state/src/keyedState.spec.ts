@@ -120,11 +120,10 @@ describe('keyed state primitives', () => {
         else seen.push(ctx.state.v.value());
       },
     });
-    let push!: (x: string) => void;
     const { fromObservable } = await import('@streamweave/core');
     const { Subject } = await import('rxjs');
     const subject = new Subject<string>();
-    push = (x) => subject.next(x);
+    const push = (x: string) => subject.next(x);
     const handle = pipeline().from(fromObservable(subject)).pipe(fn).to(collect()).start({ clock });
     await clock.advanceBy(1);
     push('write');

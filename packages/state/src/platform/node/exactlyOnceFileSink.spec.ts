@@ -57,21 +57,21 @@ describe('lineFileSource', () => {
     writeFileSync(file, 'alpha\nbé\n\ngamma');
     const positions: unknown[] = [];
     const { collect } = await import('@streamweave/core');
-    let handle: { injectBarrier(b: unknown): string[] } | undefined;
     const { checkpointBarrier } = await import('@streamweave/core');
+    const ref: { handle?: { injectBarrier(b: unknown): string[] } } = {};
     const lines: string[] = [];
     const h = pipeline()
       .from(lineFileSource(file, { chunkBytes: 4 }))
       .pipe(
         map((l: string) => {
           lines.push(l);
-          if (l === 'bé') queueMicrotask(() => handle!.injectBarrier(checkpointBarrier(1, 0)));
+          if (l === 'bé') queueMicrotask(() => ref.handle!.injectBarrier(checkpointBarrier(1, 0)));
           return l;
         }),
       )
       .to(collect())
       .start({ creditWindow: 1, checkpoints: { onSourceBarrier: (_id, _b, pos) => positions.push(pos), onSourceEnd: (_id, pos) => positions.push(pos) } });
-    handle = h as never;
+    ref.handle = h as never;
     const { result } = await h.result;
     expect(result).toEqual(['alpha', 'bé', '', 'gamma']);
     expect(positions[positions.length - 1]).toBe(16);
