@@ -14,6 +14,7 @@ import {
   type WindowFunctionSpec,
   type WindowOperatorStats,
 } from './windowEngine.js';
+import { canSlice, startSlicedEngine } from './slicedSlidingEngine.js';
 import { requireFn, requireNonNegativeMs, requireTrigger } from './validate.js';
 
 /** Name under which a run's `extensions` may carry a {@link WindowStateBackend} for every window operator. */
@@ -39,6 +40,12 @@ export interface WindowOptions<T, K> extends NodeOptions {
   readonly lateData?: (item: T, info: LateItemInfo) => void;
   /** Keyed-state backend (default: run extension {@link windowStateExtension}, else heap maps). */
   readonly state?: WindowStateBackend;
+  /**
+   * Sliding windows with an aggregate that has `merge`, the default trigger and
+   * no evictor are computed by slices (one accumulator per slide, merged at firing)
+   * unless this is false. Results are the same; only the cost differs. Default true.
+   */
+  readonly slicing?: boolean;
 }
 
 /**
@@ -107,6 +114,7 @@ export function buildWindowOperator<T, K, R>(
     accumulation,
     trigger: options.trigger ? 'custom' : 'default',
     evictor: evictor ? 'yes' : 'no',
+    slicing: options.slicing !== false,
   };
   const baseConfig = {
     assigner,
@@ -122,12 +130,14 @@ export function buildWindowOperator<T, K, R>(
     ...baseConfig,
     state: options.state ?? (ctx.extensions[windowStateExtension] as WindowStateBackend | undefined) ?? heapWindowState(),
   });
+  const sliced = options.slicing !== false && canSlice({ ...baseConfig, state: heapWindowState() }, options.trigger === undefined);
+  const start = sliced ? startSlicedEngine : startWindowEngine;
   let latest = freshStats();
   const lateCallback = options.lateData;
 
   const transformer = defineTransformer<T, WindowResult<K, R>>(type, params, options, (out, ctx) => {
     const stats = (latest = freshStats());
-    const engine = startWindowEngine(configFor(ctx), ctx, {
+    const engine = start(configFor(ctx), ctx, {
       result(r) {
         ctx.stats.out++;
         out.next(r);
@@ -156,7 +166,7 @@ export function buildWindowOperator<T, K, R>(
         const late = new Subject<Element<T>>();
         const main = new Observable<Element<WindowResult<K, R>>>((out) => {
           const stats = (latest = freshStats());
-          const engine = startWindowEngine(configFor(ctx), ctx, {
+          const engine = start(configFor(ctx), ctx, {
             result(r) {
               ctx.stats.out++;
               out.next(r);
