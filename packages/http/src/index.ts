@@ -25,3 +25,6 @@ export { webSocketSink, type WebSocketSinkOptions } from './websocket/webSocketS
 export { webSocketClient, type WebSocketClient, type WebSocketClientOptions } from './websocket/webSocketClient.js';
 export { webSocketHub, type HubOverflow, type WebSocketHub, type WebSocketHubOptions, type WebSocketHubStats } from './websocket/webSocketHub.js';
 export { listenWebSocket, type ListenWebSocketOptions, type ListeningWebSocketServer } from './websocket/listenWebSocket.js';
+export { sseEndpoint, type SseEndpoint, type SseEndpointOptions, type SseEndpointStats } from './sse/sseEndpoint.js';
+export { sseSource, type SseEvent, type SseSourceOptions } from './sse/sseSource.js';
+export type { ParsedSseEvent } from './sse/sseParser.js';

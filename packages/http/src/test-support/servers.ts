@@ -53,3 +53,33 @@ export async function until(cond: () => boolean, what: string, timeoutMs = 5000)
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** A hand-fed source: push items, then end. */
+export function handFed<T>() {
+  const items: T[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  async function* gen(): AsyncGenerator<T> {
+    for (;;) {
+      while (items.length > 0) yield items.shift()!;
+      if (ended) return;
+      await new Promise<void>((r) => (wake = r));
+    }
+  }
+  const poke = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  return {
+    iterable: gen(),
+    push(...xs: T[]) {
+      items.push(...xs);
+      poke();
+    },
+    end() {
+      ended = true;
+      poke();
+    },
+  };
+}
