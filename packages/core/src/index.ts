@@ -134,3 +134,7 @@ export { roundRobin, type FanOutPorts, type IndexedPorts } from './routing/round
 export { route, type RouteOptions } from './routing/route.js';
 export { split, type SplitOptions } from './routing/split.js';
 export { zip } from './routing/zip.js';
+export { intervalJoin, type IntervalJoinOptions, type JoinedPair } from './operators/joins/intervalJoin.js';
+export { lookupJoin, type LookupJoinOptions, type LookupSource } from './operators/joins/lookupJoin.js';
+export { windowJoin, type WindowJoinOptions, type WindowJoinResult, type WindowJoinType } from './operators/joins/windowJoin.js';
+export type { JoinSide } from './operators/internal/joinSide.js';
