@@ -44,6 +44,7 @@ function createConfig(packageDir, options = {}) {
     coverageThreshold: {
       global: { lines: threshold, statements: threshold, functions: threshold, branches: Math.min(threshold, 80) },
     },
+    reporters: ['default', require.resolve('./resultsReporter.cjs')],
     testTimeout: options.testTimeout ?? 20000,
     maxWorkers: 1,
   };

@@ -15,17 +15,23 @@ for a in "$@"; do
     all) services+=(kafka s3 opensearch) ;;
     kafka | s3 | opensearch) services+=("$a") ;;
     system) sw_info "system services belong to the machine; not stopping them" ;;
-    -h | --help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sw_usage "$0"; exit 0 ;;
     *) sw_die "unknown service: $a (kafka, s3, opensearch)" ;;
   esac
 done
 (($# == 0)) && services=(kafka s3 opensearch)
 
 sw_lock
+# Stop in parallel (each waits for its own processes, KILL after a timeout).
+pids=()
 for s in "${services[@]}"; do
   case "$s" in
-    kafka) sw_kafka_stop ;;
-    s3) sw_s3_stop ;;
-    opensearch) sw_os_stop ;;
+    kafka) sw_kafka_stop & ;;
+    s3) sw_s3_stop & ;;
+    opensearch) sw_os_stop & ;;
   esac
+  pids+=($!)
 done
+rc=0
+for p in "${pids[@]}"; do wait "$p" || rc=1; done
+exit $rc

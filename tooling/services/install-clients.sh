@@ -31,7 +31,7 @@ log="$(mktemp -t install-clients.XXXXXX.log)"
 export DEBIAN_FRONTEND=noninteractive
 apt_opts=(-y -qq -o Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold --no-install-recommends)
 # Refresh the package lists only if an install fails (or they were never fetched).
-if [[ -z "$(ls -A /var/lib/apt/lists/ 2>/dev/null | grep -v -e '^lock$' -e '^partial$' -e '^auxfiles$')" ]]; then
+if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
   "${sudo[@]}" apt-get update -qq >>"$log" 2>&1 || true
 fi
 if ! "${sudo[@]}" apt-get install "${apt_opts[@]}" "${missing[@]}" >>"$log" 2>&1; then

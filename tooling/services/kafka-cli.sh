@@ -14,7 +14,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib/common.sh"
 source "$HERE/lib/kafka.sh"
 
-(($#)) || { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+(($#)) || { sw_usage "$0"; exit 2; }
 tool="$1"; shift
 sw_init_dirs
 cp="$(sw_kafka_classpath)" || exit 1

@@ -16,7 +16,7 @@ source "$HERE/lib/s3.sh"
 source "$HERE/lib/opensearch.sh"
 source "$HERE/lib/system.sh"
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sw_usage "$0"; }
 
 brokers="${STREAMWEAVE_KAFKA_BROKER_COUNT:-}"
 if [[ -z "$brokers" && "${KAFKA_BROKERS:-}" =~ ^[0-9]+$ ]]; then brokers="$KAFKA_BROKERS"; fi
@@ -62,6 +62,14 @@ for s in "${launched[@]}"; do
 done
 
 if ((${#failed[@]})); then
+  # Do not leave half-started servers behind: a retry then starts clean.
+  for s in "${failed[@]}"; do
+    case "$s" in
+      kafka) sw_kafka_stop quiet ;;
+      s3) sw_s3_stop quiet ;;
+      opensearch) sw_os_stop quiet ;;
+    esac
+  done
   sw_err "failed to start: ${failed[*]} (after $((SECONDS - start))s; logs in $SW_LOGS)"
   exit 1
 fi

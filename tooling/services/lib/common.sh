@@ -7,7 +7,6 @@
 #   ~/.m2/repository (Maven's local repository): every downloaded artifact.
 # so a fresh clone on the same machine starts without downloading again.
 
-SW_SERVICES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SW_STATE="${STREAMWEAVE_SERVICES_HOME:-${HOME:-/root}/.cache/streamweave-services}"
 SW_LOGS="$SW_STATE/logs"
 SW_RUN="$SW_STATE/run"
@@ -29,6 +28,9 @@ SW_OPENSEARCH_PORT="${STREAMWEAVE_OPENSEARCH_PORT:-9200}"
 SW_S3_ACCESS_KEY="${STREAMWEAVE_S3_ACCESS_KEY:-streamweave}"
 SW_S3_SECRET_KEY="${STREAMWEAVE_S3_SECRET_KEY:-streamweave-secret}"
 
+# Print a script's header comment (its usage text).
+sw_usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
+
 sw_ts() { date +%H:%M:%S; }
 sw_info() { printf '[services %s] %s\n' "$(sw_ts)" "$*"; }
 sw_warn() { printf '[services %s] WARN: %s\n' "$(sw_ts)" "$*" >&2; }
@@ -40,6 +42,8 @@ sw_init_dirs() {
 }
 
 # Serialise concurrent up/down runs (fd 9 stays open for the script's lifetime).
+# Every process spawned while holding it MUST close fd 9 (`9>&-`), or a
+# long-running server would keep the lock forever.
 sw_lock() {
   sw_init_dirs
   exec 9>"$SW_STATE/.lock"
@@ -71,6 +75,15 @@ sw_port_open() { # host port
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
 }
 
+# Alive = exists and is not a zombie (an exited server whose orphan has not
+# been reaped yet by pid 1 still answers kill -0).
+sw_alive() {
+  local st
+  kill -0 "$1" 2>/dev/null || return 1
+  st="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n "$st" && "$st" != Z && "$st" != X ]]
+}
+
 # pid from a pid file if that process is alive AND its command line contains
 # the marker (guards against a recycled pid).
 sw_pid_if_alive() { # pidfile marker
@@ -78,7 +91,7 @@ sw_pid_if_alive() { # pidfile marker
   [[ -f "$pidfile" ]] || return 1
   pid="$(cat "$pidfile" 2>/dev/null)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  sw_alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker" || return 1
   echo "$pid"
 }
@@ -96,7 +109,7 @@ sw_stop_pids() { # timeout "pidfile:marker"...
   local deadline=$((SECONDS + timeout)) alive
   while :; do
     alive=()
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    for pid in "${pids[@]}"; do sw_alive "$pid" && alive+=("$pid"); done
     ((${#alive[@]} == 0)) && break
     if ((SECONDS >= deadline)); then
       sw_warn "pid(s) ${alive[*]} still alive after ${timeout}s; sending KILL"
@@ -115,7 +128,7 @@ sw_wait_ready() { # name host port pid logfile [check-command...]
   local name="$1" host="$2" port="$3" pid="$4" log="$5"; shift 5
   local start="${SW_READY_SINCE:-$SECONDS}" deadline=$((SECONDS + SW_TIMEOUT))
   while :; do
-    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+    if [[ -n "$pid" ]] && ! sw_alive "$pid"; then
       sw_err "$name (pid $pid) exited before accepting connections on $host:$port"
       sw_tail_log "$log"
       return 1
@@ -177,7 +190,7 @@ sw_mvn_resolve() {
   local name="$1" deps="$2"
   local dir="$SW_STATE/m2/$name" out="$SW_STATE/m2/$name.paths" f ok=1
   if [[ -s "$out" ]]; then
-    while IFS= read -r f; do [[ -f "$f" ]] || { ok=0; break; }; done <"$out"
+    while IFS= read -r f || [[ -n "$f" ]]; do [[ -f "$f" ]] || { ok=0; break; }; done <"$out"
     if ((ok)); then cat "$out"; return 0; fi
   fi
   command -v "${MVN:-mvn}" >/dev/null 2>&1 || sw_die "Maven (mvn) is required to fetch $name"
@@ -208,8 +221,8 @@ EOF
       return 1
     fi
   fi
-  tr ':' '\n' <"$cp" | sed '/^$/d' >"$out.tmp"
-  while IFS= read -r f; do
+  { tr ':' '\n' <"$cp"; echo; } | sed '/^$/d' >"$out.tmp"
+  while IFS= read -r f || [[ -n "$f" ]]; do
     [[ -f "$f" ]] || { sw_err "resolved file missing: $f"; return 1; }
   done <"$out.tmp"
   mv -f "$out.tmp" "$out"

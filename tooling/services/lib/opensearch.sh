@@ -18,8 +18,10 @@ if [[ $EUID -eq 0 ]]; then
 else
   SW_OS_BASE="${STREAMWEAVE_OPENSEARCH_DIR:-$SW_STATE/opensearch}"
 fi
-SW_OS_MARKER="streamweave.service=opensearch"
 SW_OS_HOME="$SW_OS_BASE/opensearch-$SW_OPENSEARCH_VERSION"
+# In every phase of startup (setpriv, bin/opensearch, the JVM) the pid's
+# command line contains the install path.
+SW_OS_MARKER="$SW_OS_HOME"
 
 sw_os_zip() {
   sw_mvn_resolve "opensearch-$SW_OPENSEARCH_VERSION" \
@@ -85,8 +87,6 @@ network.host: $SW_HOST
 http.port: $SW_OPENSEARCH_PORT
 transport.port: 9300-9399
 discovery.type: single-node
-# one node: no replicas by default, so indices (and the cluster) go green
-cluster.default_number_of_replicas: 0
 path.data: $SW_OS_BASE/data
 path.logs: $SW_OS_BASE/logs
 # tests share a disk that may be nearly full: never go read-only on watermarks
@@ -125,8 +125,8 @@ sw_os_launch() {
   # bin/opensearch `exec`s java, so $! ends up being the JVM's pid.
   (cd "$SW_OS_BASE" && exec env -u JAVA_HOME HOME="$SW_OS_BASE" \
     OPENSEARCH_JAVA_HOME="$jhome" OPENSEARCH_PATH_CONF="$SW_OS_BASE/config" \
-    OPENSEARCH_TMPDIR="$SW_OS_BASE/tmp" OPENSEARCH_JAVA_OPTS="-D$SW_OS_MARKER" \
-    setsid nohup "${runas[@]}" "$SW_OS_HOME/bin/opensearch" >>"$log" 2>&1 </dev/null) &
+    OPENSEARCH_TMPDIR="$SW_OS_BASE/tmp" OPENSEARCH_JAVA_OPTS="-Dstreamweave.service=opensearch ${STREAMWEAVE_OPENSEARCH_JAVA_OPTS:-}" \
+    setsid nohup "${runas[@]}" "$SW_OS_HOME/bin/opensearch" >>"$log" 2>&1 </dev/null 9>&-) &
   echo $! >"$SW_RUN/opensearch.pid"
   sw_info "opensearch $SW_OPENSEARCH_VERSION launching (heap ${STREAMWEAVE_OPENSEARCH_HEAP:-512m}, Java $(sw_jdk_major "$jhome"))"
 }
@@ -140,7 +140,16 @@ sw_os_health() {
 
 sw_os_wait() {
   sw_wait_ready "opensearch" "$SW_HOST" "$SW_OPENSEARCH_PORT" "$(cat "$SW_RUN/opensearch.pid" 2>/dev/null)" \
-    "$SW_LOGS/opensearch.log" sw_os_health
+    "$SW_LOGS/opensearch.log" sw_os_health || return 1
+  # One node: new indices get 0 replicas unless they ask otherwise, so they
+  # (and the cluster) go green. Only honoured as a cluster (not node) setting.
+  if command -v curl >/dev/null 2>&1 &&
+    ! curl -fsS -m 10 -o /dev/null -X PUT -H 'Content-Type: application/json' \
+      "http://$SW_HOST:$SW_OPENSEARCH_PORT/_cluster/settings" \
+      -d '{"persistent":{"cluster.default_number_of_replicas":0}}'; then
+    sw_warn "could not set cluster.default_number_of_replicas=0 (indices will be yellow)"
+  fi
+  return 0
 }
 
 sw_os_stop() {

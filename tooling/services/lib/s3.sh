@@ -48,7 +48,7 @@ EOF
   (cd "$SW_S3_DIR" && exec env LOG_LEVEL="${STREAMWEAVE_S3_LOG_LEVEL:-info}" setsid nohup "$java" \
     -Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k \
     -Djava.awt.headless=true -D"$SW_S3_MARKER" \
-    -jar "$jar" --properties "$SW_S3_DIR/s3proxy.conf" >>"$log" 2>&1 </dev/null) &
+    -jar "$jar" --properties "$SW_S3_DIR/s3proxy.conf" >>"$log" 2>&1 </dev/null 9>&-) &
   echo $! >"$SW_RUN/s3proxy.pid"
   sw_info "s3proxy $SW_S3PROXY_VERSION launching"
 }

@@ -26,7 +26,7 @@ sw_system_launch() {
     local log="$SW_LOGS/system-$name.log"
     sw_rotate_log "$log"
     # Each command daemonizes itself; run it detached from this script's session.
-    if ! (setsid bash -c "$cmd" >>"$log" 2>&1 </dev/null); then
+    if ! (setsid bash -c "$cmd" >>"$log" 2>&1 </dev/null 9>&-); then
       sw_warn "start command for $name exited non-zero (see $log); waiting for the port anyway"
     fi
     SW_SYSTEM_STARTED+=("$name|$port")
