@@ -125,6 +125,7 @@ describeProtoc('message interop with protoc --encode / --decode', () => {
     expect(run('protoc', ['--decode_raw'], result[0]!.subarray(1)).toString()).toBe('1: 1\n2: "a"\n');
     // 206 bytes (tag + 2-byte varint 300, tag + 2-byte length + 200): a two-byte length prefix.
     expect(Array.from(result[1]!.subarray(0, 2))).toEqual([0xce, 0x01]);
-    expect(run('protoc', ['--decode_raw'], result[1]!.subarray(2)).toString()).toBe(`1: 300\n2: "${'x'.repeat(200)}"\n`);
+    // (decode_raw may show the 200 x's as a nested group: it guesses types; the framing is what is checked here.)
+    expect(run('protoc', ['--decode_raw'], result[1]!.subarray(2)).toString()).toMatch(/^1: 300\n2[: ]/);
   });
 });
