@@ -81,7 +81,6 @@ interface Pending {
   resolve(meta: CheckpointMetadata): void;
   reject(error: CheckpointFailedError): void;
   savepointTarget: string | undefined;
-  savepointPath?: string;
 }
 
 /**

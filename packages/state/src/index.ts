@@ -7,13 +7,7 @@
  */
 export type { StateBackend, StateSnapshot } from './backends/stateBackend.js';
 export { memoryBackend } from './backends/memoryBackend.js';
-export {
-  memoryCheckpointStorage,
-  encodeMetadata,
-  decodeMetadata,
-  type CheckpointMetadata,
-  type CheckpointStorage,
-} from './checkpointStorage.js';
+export { memoryCheckpointStorage, type CheckpointMetadata, type CheckpointStorage } from './checkpointStorage.js';
 export {
   CheckpointCoordinator,
   type CheckpointCoordinatorOptions,
