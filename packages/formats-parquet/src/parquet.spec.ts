@@ -1,0 +1,174 @@
+import { checkpointBarrier, collect, fromArray, InvalidArgumentError, onError, pipeline } from '@streamweave/core';
+import { ParquetFormatError, parquetDecode, parquetEncode, parquetSource, type RowGroupInfo } from '@streamweave/formats-parquet';
+import { parquetMetadata } from 'hyparquet';
+import { chunked, concat, runCodec, runCodecError } from './test-support/run.js';
+
+const rows = Array.from({ length: 25 }, (_, i) => ({ id: i, name: i % 5 === 0 ? null : `n${i}`, v: i / 2, ok: i % 2 === 0 }));
+
+async function encode(input: readonly unknown[], options: Parameters<typeof parquetEncode>[0] = {}): Promise<Uint8Array> {
+  return concat((await runCodec(parquetEncode<unknown>(options), input)).items);
+}
+
+async function read(file: Uint8Array | ArrayBuffer, options: Parameters<typeof parquetSource>[1] = {}) {
+  return (await pipeline().from(parquetSource(file, options)).to(collect()).run()).result;
+}
+
+describe('parquetEncode / parquetSource / parquetDecode', () => {
+  it('writes one chunk per row group plus the footer, and reads the rows back', async () => {
+    const { items } = await runCodec(parquetEncode({ rowGroupSize: 10 }), rows);
+    expect(items).toHaveLength(4);
+    const file = concat(items);
+    expect(await read(file)).toEqual(rows);
+    expect(await read(file.buffer as ArrayBuffer)).toEqual(rows);
+    expect((await runCodec(parquetDecode(), chunked(file, 100))).items).toEqual(rows);
+  });
+
+  it('projects columns and skips row groups on their statistics', async () => {
+    const file = await encode(rows, { rowGroupSize: 10 });
+    const seen: RowGroupInfo[] = [];
+    const got = await read(file, {
+      columns: ['id', 'name'],
+      rowGroupFilter: (g) => {
+        seen.push(g);
+        return (g.columns.id!.max as number) >= 15;
+      },
+    });
+    expect(got).toEqual(rows.slice(10).map(({ id, name }) => ({ id, name })));
+    expect(seen.map((g) => [g.index, g.firstRow, g.numRows, g.columns.id])).toEqual([
+      [0, 0, 10, { min: -0, max: 9, nullCount: 0 }], // Parquet writers store a DOUBLE min of zero as -0.0
+      [1, 10, 10, { min: 10, max: 19, nullCount: 0 }],
+      [2, 20, 5, { min: 20, max: 24, nullCount: 0 }],
+    ]);
+    expect(seen[0]!.columns.name!.nullCount).toBe(2);
+    const decoded = await runCodec(parquetDecode({ columns: ['v'], rowGroupFilter: (g) => g.index === 2 }), [file]);
+    expect(decoded.items).toEqual(rows.slice(20).map(({ v }) => ({ v })));
+  });
+
+  it('is replayable: position() and seek() resume inside a row group', async () => {
+    const file = await encode(rows, { rowGroupSize: 10 });
+    const producer = parquetSource(file);
+    const ctx = { component: { id: 'p', type: 'parquetSource' }, fail: () => ({ action: 'stop' }) } as never;
+    const reader = producer.open(ctx);
+    const got: unknown[] = [];
+    await reader.pull((x) => got.push(x), 13);
+    expect(reader.position!()).toEqual({ rowGroup: 1, row: 3 });
+    const again = producer.open(ctx);
+    await again.seek!({ rowGroup: 1, row: 3 });
+    const rest: unknown[] = [];
+    while (await again.pull((x) => rest.push(x), 4));
+    expect([...got, ...rest]).toEqual(rows);
+    expect(() => again.seek!({ rowGroup: 'x' } as never)).toThrow(InvalidArgumentError);
+  });
+
+  it('declared columns and types, an empty file, and a barrier ending a row group', async () => {
+    const empty = await encode([], { columns: [{ name: 'a', type: 'INT32' }, 'b'] });
+    expect(await read(empty)).toEqual([]);
+    const typed = await encode([{ a: 1, b: 'x', c: 'dropped' }], { columns: [{ name: 'a', type: 'DOUBLE' }, { name: 'b', nullable: false }] });
+    expect(await read(typed)).toEqual([{ a: 1, b: 'x' }]);
+    const { result } = await pipeline()
+      .from(fromArray([rows[0]!, checkpointBarrier(1, 0) as never, rows[1]!]))
+      .pipe(parquetEncode({ rowGroupSize: 100 }))
+      .to(collect<Uint8Array>())
+      .run();
+    const groups: number[] = [];
+    await read(concat(result), { rowGroupFilter: (g) => groups.push(g.numRows) > 0 });
+    expect(groups).toEqual([1, 1]);
+  });
+
+  it('reports rows that do not fit the schema and goes on', async () => {
+    const r = await runCodec(parquetEncode<unknown>({ source: 'out.parquet', columns: [{ name: 'id', type: 'INT32' }, 's'] }), [{ id: 1, s: 'a' }, { id: 'x', s: 'b' }, 5, { id: 2.5, s: 'c' }, { id: 3, s: 4 }, { id: 4, s: 'd' }], onError.deadLetter());
+    expect(await read(concat(r.items))).toEqual([
+      { id: 1, s: 'a' },
+      { id: 4, s: 'd' },
+    ]);
+    expect(r.dead.map((d) => [(d.error as ParquetFormatError).recordIndex, d.error.message.replace(/.*\): /, '')])).toEqual([
+      [2, 'a Parquet row must be an object, got number'],
+      [1, 'column "id": "x" does not fit INT32'],
+      [3, 'column "id": 2.5 does not fit INT32'],
+      [4, 'column "s": 4 does not fit BYTE_ARRAY (UTF8)'],
+    ]);
+  });
+
+  it('raises ParquetFormatError for truncated, corrupt and non-Parquet input', async () => {
+    const file = await encode(rows, { rowGroupSize: 10 });
+    const truncated = (await runCodecError(parquetDecode({ source: 's3://b/k.parquet' }), chunked(file.slice(0, file.length - 5), 64))) as ParquetFormatError;
+    expect(truncated).toBeInstanceOf(ParquetFormatError);
+    expect([truncated.format, truncated.source, truncated.message]).toEqual(['parquet', 's3://b/k.parquet', expect.stringContaining('cannot read the Parquet footer')]);
+    await expect(read(new TextEncoder().encode('not parquet at all'), { source: 'x' })).rejects.toThrow('cannot read the Parquet footer');
+    // Corrupt the data pages of row group 1 only: it is reported, the others are read.
+    const corrupt = file.slice();
+    const second = 4 + (file.length - 4) / 3;
+    for (let i = Math.floor(second); i < second + 60; i++) corrupt[i] = 0x5a;
+    const r = await runCodec(parquetDecode(), [corrupt], onError.deadLetter());
+    for (const d of r.dead) {
+      expect(d.error).toBeInstanceOf(ParquetFormatError);
+      expect(d.error.message).toMatch(/cannot decode row group \d/);
+    }
+    expect(r.items.length + r.dead.length * 10).toBeGreaterThanOrEqual(15);
+  });
+
+  it('reports non-byte chunks, too many bytes, and handles empty input', async () => {
+    expect((await runCodec(parquetDecode(), [])).items).toEqual([]);
+    const e = (await runCodecError(parquetDecode({ maxBytes: 10 }), [new Uint8Array(20)])) as ParquetFormatError;
+    expect(e.message).toContain('more than maxBytes (10)');
+    const r = await runCodec(parquetDecode(), ['x' as unknown as Uint8Array, await encode([{ a: 1 }])], onError.skip());
+    expect(r.items).toEqual([{ a: 1 }]);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => parquetEncode({ rowGroupSize: 0 })).toThrow('`rowGroupSize`');
+    expect(() => parquetEncode({ compression: 'lzo' as never })).toThrow('`compression` must be one of');
+    expect(() => parquetEncode({ compression: 'zstd' })).toThrow('use `await zstdCompressors()`');
+    expect(() => parquetEncode({ columns: [{}] as never })).toThrow('`columns`');
+    expect(() => parquetSource(42 as never)).toThrow(InvalidArgumentError);
+    expect(() => parquetSource(new Uint8Array(0), { columns: 'a' as never })).toThrow('`columns`');
+    expect(() => parquetDecode({ rowGroupFilter: 1 as never })).toThrow('`rowGroupFilter`');
+    expect(() => parquetDecode({ maxBytes: -1 })).toThrow('`maxBytes`');
+  });
+});
+
+describe('parquet types and failures', () => {
+  it('infers and checks every column type', async () => {
+    const when = new Date('2024-05-06T07:08:09.000Z');
+    const input = [
+      { b: true, big: 2n ** 40n, d: when, bytes: Uint8Array.of(1, 2), j: { k: [1] }, none: null, s: 'x' },
+      { b: false, big: 3n, d: null, bytes: null, j: null, none: null, s: null },
+    ];
+    const file = await encode(input);
+    const back = await read(new Uint8Array(file)); // a Uint8Array that owns its whole buffer
+    expect(back).toEqual([
+      { b: true, big: 2n ** 40n, d: when, bytes: Uint8Array.of(1, 2), j: { k: [1] }, none: null, s: 'x' },
+      { b: false, big: 3n, d: null, bytes: null, j: null, none: null, s: null },
+    ]);
+    const r = await runCodec(
+      parquetEncode<unknown>({ columns: ['b', 'big', 'd', { name: 'n', type: 'INT64' }, { name: 'req', nullable: false, type: 'STRING' }] }),
+      [
+        { b: true, big: 1n, d: when, n: 5, req: 'a' },
+        { b: 'yes', big: 1n, d: when, n: 5, req: 'a' },
+        { b: true, big: 1.5, d: when, n: 5, req: 'a' },
+        { b: true, big: 1n, d: 'today', n: 5, req: 'a' },
+        { b: true, big: 1n, d: when, n: 5, req: null },
+      ],
+      onError.deadLetter(),
+    );
+    expect(r.dead.map((d) => d.error.message.replace(/.*\): /, ''))).toEqual([
+      'column "b": "yes" does not fit BOOLEAN',
+      'column "big": 1.5 does not fit INT64',
+      'column "d": "today" does not fit INT64 (TIMESTAMP_MILLIS)',
+      'column "req": null in a required column',
+    ]);
+    expect(await read(concat(r.items))).toEqual([{ b: true, big: 1n, d: when, n: 5n, req: 'a' }]);
+  });
+
+  it('parquetSource skips a row group it cannot decode under Skip, and stops under Stop', async () => {
+    const file = await encode(rows, { rowGroupSize: 10 });
+    const corrupt = file.slice();
+    // Overwrite the first page header of row group 1's first column.
+    const offset = Number(parquetMetadata(file.slice().buffer).row_groups[1]!.columns[0]!.meta_data!.data_page_offset);
+    for (let i = offset; i < offset + 12; i++) corrupt[i] = 0xff;
+    const skipped = await pipeline().from(parquetSource(corrupt, { source: 'c.parquet' })).to(collect()).run({ errors: onError.skip() });
+    expect(skipped.result).toEqual([...rows.slice(0, 10), ...rows.slice(20)]);
+    expect(skipped.stats.parquetSource!.skipped).toBe(1);
+    await expect(pipeline().from(parquetSource(corrupt, { source: 'c.parquet' })).to(collect()).run()).rejects.toThrow(/cannot decode row group/);
+  });
+});
