@@ -137,15 +137,16 @@ function operatorOnly(): { windows: number; total: number } {
 
 const SLIDE = 100;
 const SLIDING_EVENTS = Math.max(1, Math.floor(EVENTS / 10));
-const sliding = () =>
+const UNSLICED_EVENTS = Math.max(1, Math.floor(EVENTS / 100));
+const sliding = (n = SLIDING_EVENTS, slicing = true) =>
   pipeline()
-    .from(events(SLIDING_EVENTS))
-    .pipe(windowAggregate({ assigner: slidingWindows<Ev>(60 * SLIDE, SLIDE), timestamp: (e: Ev) => e.ts, key: (e: Ev) => e.k, aggregate: count() }))
+    .from(events(n))
+    .pipe(windowAggregate({ assigner: slidingWindows<Ev>(60 * SLIDE, SLIDE), timestamp: (e: Ev) => e.ts, key: (e: Ev) => e.k, aggregate: count(), slicing }))
     .to(summing())
     .run()
     .then((x) => x.result);
 
-console.log(`node ${process.version}, ${EVENTS} events, ${KEYS} keys, tumbling ${WINDOW} ms; sliding ${60 * SLIDE}/${SLIDE} ms on ${SLIDING_EVENTS} events`);
+console.log(`node ${process.version}, ${EVENTS} events, ${KEYS} keys, tumbling ${WINDOW} ms; sliding ${60 * SLIDE}/${SLIDE} ms on ${SLIDING_EVENTS} events (${UNSLICED_EVENTS} without slicing)`);
 // Warm-up so both sides run optimized code.
 handLoop(Math.min(EVENTS, 500_000));
 await time('warm-up', Math.min(EVENTS, 500_000), () => pipeline().from(events(Math.min(EVENTS, 500_000))).pipe(windowAggregate({ assigner: tumblingWindows<Ev>(WINDOW), timestamp: (e: Ev) => e.ts, key: (e: Ev) => e.k, aggregate: count() })).to(summing()).run().then((x) => x.result));
@@ -156,7 +157,8 @@ const tum = await time('windowAggregate tumbling count (pipeline run)', EVENTS, 
 const only = await time('windowAggregate tumbling count (operator only)', EVENTS, operatorOnly);
 if (only.r.total !== base.r.total) throw new Error('operator-only result differs');
 if (base.r.total !== tum.r.total || base.r.windows !== tum.r.windows) throw new Error('tumbling result differs from the hand-written loop');
-const sld = await time('windowAggregate sliding 60×slide count', SLIDING_EVENTS, sliding);
+const sld = await time('windowAggregate sliding 60×slide count', SLIDING_EVENTS, () => sliding());
+const unsliced = await time('  same, slicing: false (EVENTS / 100)', UNSLICED_EVENTS, () => sliding(UNSLICED_EVENTS, false));
 if (sld.r.total !== SLIDING_EVENTS * 60) throw new Error(`sliding total ${sld.r.total} != ${SLIDING_EVENTS * 60}`);
 const ratio = (a: { rate: number; cpuRate: number }, b: { rate: number; cpuRate: number }) =>
   `${(a.rate / b.rate).toFixed(3)} (wall), ${(a.cpuRate / b.cpuRate).toFixed(3)} (cpu)`;
@@ -165,3 +167,4 @@ console.log(`tumbling (pipeline run) / hand-written loop:   ${ratio(tum, base)}`
 console.log(`tumbling (operator only) / hand-written loop:  ${ratio(only, base)}`);
 console.log(`tumbling (pipeline run) / pass-through pipeline: ${ratio(tum, floor)}`);
 console.log(`sliding 60×slide / tumbling (pipeline runs):   ${ratio(sld, tum)}`);
+console.log(`sliding without / with slicing:               ${ratio(unsliced, sld)}`);
