@@ -8,7 +8,7 @@ import { type NodeOptions, type Transformer, defineTransformer } from '@streamwe
  * ```ts
  * pipelineHandler({ auth: 'none', decode: bytesBody(), build: (p) => p.pipe(map((c) => c.length)) });
  * ```
- * @see {@link ndjsonBody}
+ * @see {@link pipelineHandler}
  */
 export function bytesBody(options?: NodeOptions): Transformer<Uint8Array, Uint8Array> {
   return defineTransformer<Uint8Array, Uint8Array>('bytesBody', {}, options, (out, ctx) => ({

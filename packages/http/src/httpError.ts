@@ -1,5 +1,6 @@
 /** The error type that carries an HTTP status from the pipeline to the response. */
 import { StreamWeaveError, type StreamWeaveErrorOptions } from '@streamweave/core';
+import { FormatError } from '@streamweave/formats';
 
 /**
  * An error with an HTTP status. Body decoders, size limits and guards raise it;
@@ -45,4 +46,28 @@ export function findHttpError(error: unknown): HttpError | undefined {
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * The HTTP answer to a failed run: an {@link HttpError}'s own status, 400 for a
+ * malformed body (a `FormatError` from a `@streamweave/formats` decoder, whose
+ * message names the line and byte), 500 otherwise. The message is the
+ * innermost meaningful one, so clients see "ndjson (line 2, byte 8): malformed
+ * JSON…" rather than the runtime's wrapper.
+ *
+ * @example
+ * ```ts
+ * const { status, message } = httpStatusOf(runError);
+ * ```
+ * @see {@link findHttpError}
+ */
+export function httpStatusOf(error: unknown): { status: number; message: string } {
+  const http = findHttpError(error);
+  if (http) return { status: http.status, message: http.message };
+  let e: unknown = error;
+  for (let depth = 0; depth < 8 && e !== undefined && e !== null; depth++) {
+    if (e instanceof FormatError) return { status: 400, message: e.message };
+    e = (e as { cause?: unknown }).cause;
+  }
+  return { status: 500, message: error instanceof Error ? error.message : String(error) };
 }

@@ -7,10 +7,16 @@
 export { bearerToken, type RequestGuard } from './bearerToken.js';
 export { bytesBody } from './bytesBody.js';
 export { fastifyRoute, type FastifyLike, type FastifyScope } from './fastifyRoute.js';
-export { HttpError, findHttpError } from './httpError.js';
-export { ndjsonBody, type NdjsonBodyOptions } from './ndjsonBody.js';
+export { HttpError, findHttpError, httpStatusOf } from './httpError.js';
 export { pipelineHandler, type HttpRequestInfo, type PipelineHandlerOptions, type StreamHandler } from './pipelineHandler.js';
-export { chunkedResponse, ndjsonResponse, sseResponse, type ResponseEncoder } from './responseEncoders.js';
+export {
+  chunkedResponse,
+  encodedResponse,
+  ndjsonResponse,
+  sseResponse,
+  type ResponseEncoder,
+  type TransformerResponse,
+} from './responseEncoders.js';
 export {
   requestServer,
   type HttpRequestItem,

@@ -1,3 +1,4 @@
+import { csvDecode, csvEncode } from '@streamweave/formats';
 import { type IncomingMessage, createServer, request as httpRequest } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
@@ -8,8 +9,9 @@ import {
   bytesBody,
   chunkedResponse,
   fastifyRoute,
+  encodedResponse,
   findHttpError,
-  ndjsonBody,
+  httpStatusOf,
   pipelineHandler,
   sseResponse,
 } from './index.js';
@@ -61,15 +63,14 @@ describe('pipelineHandler on node:http', () => {
     const res = await fetch(`${srv.url}/x`, { method: 'POST', body: '{"n":1}\n{"n":\n{"n":3}\n' });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: string };
-    expect(body.error).toMatch(/^malformed NDJSON at line 2 \(byte 8\): /);
-    expect(body.error).toContain('line starts "{\\"n\\":"');
+    expect(body.error).toBe('[ndjsonDecode "decode", item #0] ndjson (line 2, byte 8, record #1): malformed JSON: Unexpected end of JSON input');
   });
 
   it('answers invalid UTF-8 with 400', async () => {
     srv = await listen(doubler().node);
     const res = await fetch(`${srv.url}/x`, { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0x7d, 0x0a]) });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toBe('invalid UTF-8 in NDJSON line 1 (byte 0)');
+    expect(((await res.json()) as { error: string }).error).toMatch(/^\[ndjsonDecode "decode", item #0\] ndjson \(line 1, byte 0, record #0\): invalid UTF-8/);
   });
 
   it('answers a declared oversized body with 413 before reading it', async () => {
@@ -136,7 +137,7 @@ describe('pipelineHandler on node:http', () => {
     const res = await response;
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(await readAll(res))).toEqual({
-      error: 'malformed NDJSON at line 2 (byte 8): Expected property name or \'}\' in JSON at position 1; line starts "{oops}"',
+      error: '[ndjsonDecode "decode", item #1] ndjson (line 2, byte 8, record #1): malformed JSON: Expected property name or \'}\' in JSON at position 1',
     });
   });
 
@@ -251,7 +252,6 @@ describe('pipelineHandler on node:http', () => {
     expect(() => pipelineHandler({ auth: 'none', limitBytes: 0, build: (p) => p })).toThrow(/limitBytes/);
     expect(() => bearerToken('short')).toThrow(/at least 8/);
     expect(() => bearerToken([])).toThrow(/at least one token/);
-    expect(() => ndjsonBody({ maxLineBytes: 0 })).toThrow(/maxLineBytes/);
   });
 });
 
@@ -286,7 +286,7 @@ describe('pipelineHandler in frameworks', () => {
       expect(parseNdjson(await res.text())).toEqual([{ n: 2 }, { n: 42 }]);
       const bad = await fetch(`http://127.0.0.1:${port}/double`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":\n' });
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { error: string }).error).toMatch(/line 1 \(byte 0\)/);
+      expect(((await bad.json()) as { error: string }).error).toMatch(/ndjson \(line 1, byte 0, record #0\): malformed JSON/);
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ ok: true });
     } finally {
       await app.close();
@@ -307,7 +307,7 @@ describe('pipelineHandler in frameworks', () => {
     expect(parseNdjson(await res.text())).toEqual([{ n: 2 }, { n: 4 }]);
     const bad = await h.fetch(new Request('http://localhost/d', { method: 'POST', body: '{"n":1}\n}\n' }));
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/^malformed NDJSON at line 2 \(byte 8\)/);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/ndjson \(line 2, byte 8, record #1\): malformed JSON/);
     const empty = await h.fetch(new Request('http://localhost/d', { method: 'GET' }));
     expect(empty.status).toBe(200);
     expect(await empty.text()).toBe('');
@@ -348,3 +348,31 @@ function readAll(res: IncomingMessage): Promise<string> {
     res.on('error', reject);
   });
 }
+
+describe('pipelineHandler with @streamweave/formats codecs', () => {
+  it('decodes a CSV body and answers CSV, and names the record of a malformed row', async () => {
+    const h = pipelineHandler<{ name: string; qty: number }, { name: string; total: number }>({
+      auth: 'none',
+      decode: csvDecode({ columns: { qty: 'number' } }) as never,
+      respond: encodedResponse('text/csv', csvEncode({ lineTerminator: '\n' })),
+      build: (input) => input.pipe(map((r) => ({ name: r.name, total: r.qty * 10 }))),
+    });
+    const srv = await listen(h.node);
+    try {
+      const res = await fetch(`${srv.url}/csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'name,qty\na,1\nb,2\n' });
+      expect(res.headers.get('content-type')).toBe('text/csv');
+      expect(await res.text()).toBe('name,total\na,10\nb,20\n');
+      const bad = await fetch(`${srv.url}/csv`, { method: 'POST', body: 'name,qty\na,1\nb,2,3\n' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toBe('[csvDecode "csvDecode", item #0] csv (line 3, record #1): expected 2 fields, got 3');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('maps errors to statuses', () => {
+    expect(httpStatusOf(new HttpError(413, 'big'))).toEqual({ status: 413, message: 'big' });
+    expect(httpStatusOf(new Error('x'))).toEqual({ status: 500, message: 'x' });
+    expect(httpStatusOf('weird')).toEqual({ status: 500, message: 'weird' });
+  });
+});

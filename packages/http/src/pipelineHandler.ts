@@ -8,11 +8,11 @@ import {
   pipeline,
 } from '@streamweave/core';
 import { type RequestGuard, checkGuard } from './bearerToken.js';
-import { findHttpError } from './httpError.js';
+import { httpStatusOf } from './httpError.js';
 import { type Exchange, nodeExchange, webExchange } from './internal/exchange.js';
 import { requestBody } from './internal/requestBody.js';
-import { ndjsonBody } from './ndjsonBody.js';
-import { type ResponseEncoder, ndjsonResponse } from './responseEncoders.js';
+import { ndjsonDecode } from '@streamweave/formats';
+import { type ResponseEncoder, type TransformerResponse, ndjsonResponse } from './responseEncoders.js';
 
 /** What the pipeline builder learns about the request. */
 export interface HttpRequestInfo {
@@ -32,12 +32,16 @@ export interface PipelineHandlerOptions<I, O> {
    * accept anyone. Required, because every request starts a pipeline.
    */
   readonly auth: RequestGuard | 'none';
-  /** Request-body decoder over byte chunks (default {@link ndjsonBody}). */
+  /**
+   * Request-body decoder over byte chunks (default `ndjsonDecode()` of
+   * `@streamweave/formats`; `csvDecode()` for CSV, {@link bytesBody} for binary).
+   * A `FormatError` it raises becomes a 400 naming the line and byte.
+   */
   readonly decode?: Transformer<Uint8Array, I>;
   /** Builds the per-request pipeline from the decoded body. */
   build(input: SourcedPipeline<I>, request: HttpRequestInfo): SourcedPipeline<O>;
-  /** Response encoding (default {@link ndjsonResponse}). */
-  readonly respond?: ResponseEncoder<O>;
+  /** Response encoding: per-item (default {@link ndjsonResponse}), or a byte encoder transformer ({@link encodedResponse}). */
+  readonly respond?: ResponseEncoder<O> | TransformerResponse<O>;
   /** Largest accepted request body in bytes (default 10 MiB); larger ones get a 413. */
   readonly limitBytes?: number;
   /**
@@ -91,7 +95,12 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
   }
   const limitBytes = options.limitBytes ?? 10 * 1024 * 1024;
   if (!(limitBytes > 0)) throw new InvalidArgumentError(`pipelineHandler: \`limitBytes\` must be > 0, got ${String(limitBytes)}`);
-  const encoder = options.respond ?? ndjsonResponse<O>();
+  const respond = options.respond ?? ndjsonResponse<O>();
+  // A byte encoder transformer runs inside the pipeline; its chunks are then written as they are.
+  const encoder: ResponseEncoder<unknown> =
+    'transformer' in respond
+      ? { contentType: respond.contentType, item: (chunk) => chunk as Uint8Array, ...(respond.error ? { error: respond.error } : {}) }
+      : (respond as ResponseEncoder<unknown>);
   const decode = options.decode;
   const holdBytes = options.holdResponseBytes ?? 64 * 1024;
   let active = 0;
@@ -112,7 +121,7 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
       signal: ex.signal,
     };
     // Named so that errors point at "requestBody" / "decode" rather than a generated id.
-    const decoder = decode ?? (ndjsonBody({ name: 'decode' }) as Transformer<Uint8Array, I>);
+    const decoder = decode ?? (ndjsonDecode({ name: 'decode' }) as Transformer<Uint8Array, I>);
     let bodyRead = false;
     let held: Array<string | Uint8Array> = [];
     let heldBytes = 0;
@@ -139,9 +148,9 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
       return sendError(ex, 500, `pipelineHandler: build failed: ${(e as Error).message}`);
     }
     let index = 0;
-    const sink = defineConsumer<O, number>('httpResponse', {}, { name: 'httpResponse' }, () => ({
+    const sink = defineConsumer<unknown, number>('httpResponse', {}, { name: 'httpResponse' }, () => ({
       item(value) {
-        const chunk = encoder.item(value as O, index++);
+        const chunk = encoder.item(value, index++);
         if (ex.headersSent) return ex.write(chunk) ?? undefined;
         held.push(chunk);
         heldBytes += chunk.length;
@@ -152,15 +161,15 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
     }));
     active++;
     try {
-      await built.to(sink).run({ ...options.run, signal: ex.signal });
+      const encoded: SourcedPipeline<unknown> = 'transformer' in respond ? built.pipe(respond.transformer) : built;
+      await encoded.to(sink).run({ ...options.run, signal: ex.signal });
       await flush();
       ex.end();
     } catch (e) {
       if (ex.signal.aborted) return; // the client left: its run is cancelled and nothing is left to answer
-      const http = findHttpError(e);
-      const message = http?.message ?? (e as Error)?.message ?? String(e);
+      const { status, message } = httpStatusOf(e);
       held = [];
-      if (!ex.headersSent) sendError(ex, http?.status ?? 500, message);
+      if (!ex.headersSent) sendError(ex, status, message);
       else ex.end(encoder.error?.(message));
     } finally {
       active--;

@@ -1,4 +1,5 @@
 /** How a stream of items becomes a streamed HTTP response body. */
+import type { Transformer } from '@streamweave/core';
 
 /**
  * Turns output items into response-body chunks.
@@ -65,4 +66,27 @@ export function sseResponse<O>(): ResponseEncoder<O> {
  */
 export function chunkedResponse(contentType = 'application/octet-stream'): ResponseEncoder<string | Uint8Array> {
   return { contentType, item: (value) => value };
+}
+
+/** A response encoded by a byte-encoder transformer (such as `csvEncode()` from `@streamweave/formats`). */
+export interface TransformerResponse<O> {
+  readonly contentType: string;
+  /** Turns items into byte chunks, inside the per-request pipeline. */
+  readonly transformer: Transformer<O, Uint8Array>;
+  /** Trailer written when the stream fails after the headers went out. */
+  error?(message: string): string;
+}
+
+/**
+ * Encodes the response with a byte-encoder transformer, so any
+ * `@streamweave/formats` encoder (CSV, NDJSON, MessagePack) can write the body.
+ *
+ * @example
+ * ```ts
+ * pipelineHandler({ auth: 'none', decode: csvDecode(), build: (p) => p, respond: encodedResponse('text/csv', csvEncode()) });
+ * ```
+ * @see {@link ResponseEncoder}
+ */
+export function encodedResponse<O>(contentType: string, transformer: Transformer<O, Uint8Array>): TransformerResponse<O> {
+  return { contentType, transformer };
 }

@@ -1,5 +1,5 @@
 /** Helpers for tests: real servers on 127.0.0.1 with ephemeral ports. */
-import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -8,7 +8,7 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(listener: RequestListener | ((req: IncomingMessage, res: ServerResponse) => Promise<void>)): Promise<Listening> {
+export async function listen(listener: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<Listening> {
   const server = createServer((req, res) => void listener(req, res));
   return listenServer(server);
 }
