@@ -1,5 +1,6 @@
 import { checkpointBarrier, collect, defineConsumer, fromArray, graph, isWatermark, pipeline, watermark } from '@streamweave/core';
 import { count } from './aggregate.js';
+import { slidingWindows } from './assigners/slidingWindows.js';
 import { tumblingWindows } from './assigners/tumblingWindows.js';
 import { heapWindowState, type WindowStateBackend } from './state/windowState.js';
 import { mulberry32, randomInt } from './test-support/prng.js';
@@ -112,6 +113,16 @@ describe('allowed lateness and late data', () => {
     expect(maxOpen).toBeGreaterThan(5);
     expect(maxOpen).toBeLessThanOrEqual(5 * 10);
     expect(op.inspect()).toMatchObject({ openWindows: 0, keys: 0 });
+  });
+
+  it('does not forward watermarks that do not advance, and counts regressions', async () => {
+    const op = windowAggregate(base);
+    const seen = await runTrace(op, [ev('a', 1), watermark(10), watermark(5), watermark(10), watermark(12)], short);
+    expect(seen).toEqual(['[0,10)=1/on-time', 'W10', 'W12']);
+    expect(op.inspect().watermarkRegressions).toBe(1);
+    const sliced = windowAggregate({ ...base, assigner: slidingWindows<Ev>(10, 5) });
+    expect(await runTrace(sliced, [ev('a', 1), watermark(10), watermark(5), watermark(12)], short)).toEqual(['[-5,5)=1/on-time', '[0,10)=1/on-time', 'W10', 'W12']);
+    expect(sliced.inspect().watermarkRegressions).toBe(1);
   });
 
   it('forwards checkpoint barriers in order with the window results', async () => {

@@ -222,8 +222,14 @@ export function startSlicedEngine<T, K, R>(
     },
     signal(s) {
       if (stopped) return;
-      if (isWatermark(s)) advance(s.timestamp);
-      else if (isEndOfStream(s)) finish();
+      if (isWatermark(s)) {
+        // A watermark that does not advance is not forwarded: downstream watermarks stay monotonic.
+        if (s.timestamp <= wm) {
+          if (s.timestamp < wm) stats.watermarkRegressions++;
+          return;
+        }
+        advance(s.timestamp);
+      } else if (isEndOfStream(s)) finish();
       if (!stopped) sinks.signal(s);
     },
     finish,

@@ -64,6 +64,8 @@ export interface WindowOperatorStats {
   discardedAtEnd: number;
   /** Current event-time watermark. */
   watermark: number;
+  /** Incoming watermarks lower than the current one: ignored (not forwarded) and counted. */
+  watermarkRegressions: number;
 }
 
 /** Resolved configuration. @internal */
@@ -601,8 +603,14 @@ export function startWindowEngine<T, K, R>(
     },
     signal(s) {
       if (stopped) return;
-      if (isWatermark(s)) advanceWatermark(s.timestamp);
-      else if (isEndOfStream(s)) finish();
+      if (isWatermark(s)) {
+        // A watermark that does not advance is not forwarded: downstream watermarks stay monotonic.
+        if (s.timestamp <= wm) {
+          if (s.timestamp < wm) stats.watermarkRegressions++;
+          return;
+        }
+        advanceWatermark(s.timestamp);
+      } else if (isEndOfStream(s)) finish();
       if (!stopped) sinks.signal(s);
     },
     finish,

@@ -70,6 +70,7 @@ const freshStats = (): WindowOperatorStats => ({
   unassignedItems: 0,
   discardedAtEnd: 0,
   watermark: -Infinity,
+  watermarkRegressions: 0,
 });
 
 /** Validates options and builds the operator. @internal */
