@@ -46,6 +46,8 @@ describe('file descriptors', () => {
       await w.abort();
     }
     await handles.expectNoLeaks();
-    expect(await openFds()).toBeLessThanOrEqual(before);
+    // Each scenario ran 10 times, so one leaking component leaves >= 10 descriptors; a
+    // margin below that absorbs descriptors the test runner itself may open meanwhile.
+    expect((await openFds()) - before).toBeLessThan(5);
   });
 });

@@ -11,8 +11,8 @@ export interface ActiveHandleSnapshot {
   /** Resource types active now beyond the baseline, one entry per extra resource (e.g. `['Timeout']`). */
   leaked(): string[];
   /**
-   * Lets pending closes settle for a few event-loop turns, then throws when
-   * resources beyond the baseline remain, naming their types.
+   * Lets pending closes settle (up to `settleTurns` event-loop turns, default 20),
+   * then throws when resources beyond the baseline remain, naming their types.
    */
   expectNoLeaks(settleTurns?: number): Promise<void>;
 }
@@ -54,8 +54,9 @@ export function snapshotActiveHandles(): ActiveHandleSnapshot {
   };
   return {
     leaked,
-    async expectNoLeaks(settleTurns = 10) {
-      await macrotaskTurns(settleTurns);
+    async expectNoLeaks(settleTurns = 20) {
+      // Closing takes a few turns of the event loop: wait for it, but no longer than needed.
+      for (let i = 0; i < settleTurns && leaked().length > 0; i++) await macrotaskTurns(1);
       const extra = leaked();
       if (extra.length > 0) {
         throw new Error(`expected no leaked resources, found ${extra.length} more than at the snapshot: ${extra.join(', ')}`);
