@@ -16,7 +16,7 @@ afterEach(async () => {
 const text = (chunks: Uint8Array[]) => chunks.map((c) => Buffer.from(c).toString('latin1'));
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 

@@ -60,7 +60,7 @@ function openReader<T>(p: Producer<T>) {
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   // Real file I/O completes on libuv's thread pool: give it real turns, bounded.
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 

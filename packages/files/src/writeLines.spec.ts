@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !(await check()); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 1000 && !(await check()); i++) await new Promise((r) => setTimeout(r, 5));
   if (!(await check())) throw new Error(`timed out waiting for ${what}`);
 }
 
