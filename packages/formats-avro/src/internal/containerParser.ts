@@ -9,6 +9,7 @@ import type { ComponentRef } from '@streamweave/core';
 import { AvroError } from '../avroError.js';
 import { asBuffer, bytesEqualAt, concatBytes, indexOfBytes, readLong } from './bytes.js';
 import { type AvroCodec, decompressBlock, isSupportedCodec } from './codecs.js';
+import { newTap, recordReader } from './avscTap.js';
 import { type AvroResolver, type AvroSchema, toAvroType } from './schemas.js';
 
 /** "Obj" followed by format version 1. */
@@ -303,20 +304,19 @@ export class ContainerParser {
       this.recordIndex = firstRecord + count.value;
       return goOn ? next : undefined;
     }
-    const buffer = asBuffer(data);
     const type = this.readerType ?? this.writerType!;
-    const resolver = this.resolver;
-    let p = 0;
+    const read = recordReader(type, this.resolver);
+    const tap = newTap(asBuffer(data));
     for (let i = 0; i < count.value; i++) {
-      let decoded: { value: unknown; offset: number };
+      let value: unknown;
       let cause: unknown;
       try {
-        decoded = type.decode(buffer, p, resolver);
+        value = read(tap);
+        if (!tap.isValid()) cause = new Error('record runs past the end of its block');
       } catch (e) {
-        decoded = { value: undefined, offset: -1 };
         cause = e;
       }
-      if (decoded.offset < 0) {
+      if (cause !== undefined) {
         const lost = count.value - i;
         const goOn = this.fail(
           sink,
@@ -324,15 +324,14 @@ export class ContainerParser {
           blockStart,
           b.subarray(pos, next),
           lost,
-          cause ?? new Error('record runs past the end of its block'),
+          cause,
         );
         this.recordIndex = firstRecord + count.value;
         return goOn ? next : undefined;
       }
-      p = decoded.offset;
       this.blockOffset = blockStart;
       this.indexInBlock = i;
-      sink.record(decoded.value, this.recordIndex++);
+      sink.record(value, this.recordIndex++);
       if (this.state === 'stopped') return undefined;
     }
     return next;
