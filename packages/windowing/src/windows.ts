@@ -1,6 +1,7 @@
 /**
  * The window model shared by assigners, triggers, evictors and window operators.
  */
+import { InvalidArgumentError } from '@streamweave/core';
 
 /**
  * A time window [start, end): `start` inclusive, `end` exclusive, in milliseconds.
@@ -66,6 +67,9 @@ export interface WindowResult<K, R> {
  * ```
  */
 export function timeWindow(start: number, end: number): TimeWindow {
+  if (!(typeof start === 'number' && typeof end === 'number' && start < end)) {
+    throw new InvalidArgumentError(`timeWindow: expected start < end, got [${String(start)}, ${String(end)})`);
+  }
   return { start, end };
 }
 

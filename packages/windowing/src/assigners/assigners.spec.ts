@@ -3,7 +3,7 @@ import { count } from '../aggregate.js';
 import { runTrace, short } from '../test-support/run.js';
 import { eventTimeTrigger } from '../triggers/eventTimeTrigger.js';
 import { windowAggregate } from '../windowAggregate.js';
-import { globalWindow } from '../windows.js';
+import { globalWindow, timeWindow } from '../windows.js';
 import { countWindows } from './countWindows.js';
 import { globalWindows } from './globalWindows.js';
 import { sessionWindows } from './sessionWindows.js';
@@ -73,5 +73,12 @@ describe('window assigners', () => {
     expect(() => slidingWindows(10, 0)).toThrow(InvalidArgumentError);
     expect(() => slidingWindows(10, 5, { offset: 5 })).toThrow(/offset/);
     expect(() => sessionWindows(NaN)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('timeWindow', () => {
+  it('builds a window and rejects start >= end', () => {
+    expect(timeWindow(0, 10)).toEqual({ start: 0, end: 10 });
+    expect(() => timeWindow(10, 10)).toThrow('timeWindow: expected start < end, got [10, 10)');
   });
 });

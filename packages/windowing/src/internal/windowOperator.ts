@@ -17,7 +17,17 @@ import {
 import { canSlice, startSlicedEngine } from './slicedSlidingEngine.js';
 import { requireFn, requireNonNegativeMs, requireTrigger } from './validate.js';
 
-/** Name under which a run's `extensions` may carry a {@link WindowStateBackend} for every window operator. */
+/**
+ * Name under which a run's `extensions` may carry a {@link WindowStateBackend}
+ * for every window operator of the run (the state package will register its
+ * checkpointed backend here).
+ *
+ * @example
+ * ```ts
+ * await p.run({ extensions: { [windowStateExtension]: heapWindowState() } });
+ * ```
+ * @see {@link WindowStateBackend}
+ */
 export const windowStateExtension = '@streamweave/windowing/state';
 
 /** Options shared by {@link windowAggregate}, {@link windowReduce} and {@link windowProcess}. */
