@@ -34,3 +34,5 @@ export { listenWebSocket, type ListenWebSocketOptions, type ListeningWebSocketSe
 export { sseEndpoint, type SseEndpoint, type SseEndpointOptions, type SseEndpointStats } from './sse/sseEndpoint.js';
 export { sseSource, type SseEvent, type SseSourceOptions } from './sse/sseSource.js';
 export type { ParsedSseEvent } from './sse/sseParser.js';
+export { cronSchedule, type CronSchedule } from './polling/cronSchedule.js';
+export { httpPoll, type CursorPagination, type HttpPollOptions } from './polling/httpPoll.js';
