@@ -14,6 +14,7 @@ export { globalWindows } from './assigners/globalWindows.js';
 export { countWindows } from './assigners/countWindows.js';
 export { TriggerResult, type OnMergeContext, type Trigger, type TriggerContext } from './triggers/trigger.js';
 export { eventTimeTrigger } from './triggers/eventTimeTrigger.js';
+export { afterWatermark, type AfterWatermarkOptions } from './triggers/afterWatermark.js';
 export { processingTimeTrigger } from './triggers/processingTimeTrigger.js';
 export { countTrigger } from './triggers/countTrigger.js';
 export { purgingTrigger } from './triggers/purgingTrigger.js';
