@@ -1,0 +1,254 @@
+import { checkpointBarrier, collect, map, onError, pipeline, type JsonValue } from '@streamweave/core';
+import { CheckpointCoordinator } from '@streamweave/state';
+import {
+  createTopic,
+  deadLetterHeaders,
+  deleteTopic,
+  kafkaDeadLetter,
+  kafkajsClient,
+  kafkaSink,
+  kafkaSource,
+  kafkaTransactionalSink,
+  readAllMessages,
+  type KafkaRecord,
+} from './index.js';
+import { brokers, kafkaNode, kafkaUp, kcatConsume, kcatProduce, unique, until } from './test-support/services.js';
+
+const up = kafkaUp();
+const describeKafka = up ? describe : describe.skip;
+const client = kafkajsClient({ brokers, retries: 8 });
+const text = (r: KafkaRecord) => String(r.value);
+const created: string[] = [];
+
+async function topic(prefix: string, partitions = 1): Promise<string> {
+  const t = unique(prefix);
+  await createTopic(client, t, partitions);
+  created.push(t);
+  return t;
+}
+
+async function groupOffsets(groupId: string, t: string) {
+  const admin = await client.admin();
+  try {
+    return await admin.groupOffsets(groupId, t);
+  } finally {
+    await admin.close();
+  }
+}
+
+afterAll(async () => {
+  if (!up) return;
+  for (const t of created) await deleteTopic(client, t).catch(() => undefined);
+});
+
+describeKafka('Kafka integration (real broker)', () => {
+  jest.setTimeout(60_000);
+
+  it('moves kcat-produced records through source → map → gzip sink, keyed records staying on their partition', async () => {
+    const input = await topic('in', 3);
+    const output = await topic('out', 3);
+    const lines = Array.from({ length: 300 }, (_, i) => `k${i % 7}:v${i}`);
+    kcatProduce(input, lines, true);
+    let seen = 0;
+    const source = kafkaSource({ client, topics: [input], groupId: unique('g'), bufferSize: 16 });
+    const handle = pipeline()
+      .from(source)
+      .pipe(
+        map((r: KafkaRecord) => {
+          seen++;
+          return { key: r.key, value: text(r).toUpperCase() };
+        }),
+      )
+      .to(kafkaSink({ client, topic: output, batchSize: 50, compression: 'gzip' }))
+      .start();
+    await until(() => seen === 300, 30_000, '300 records');
+    handle.drain();
+    const { result, status } = await handle.result;
+    expect(status).toBe('drained');
+    expect(result).toEqual({ records: 300, batches: expect.any(Number) as number });
+    const out = kcatConsume(output, '%k:%s:%p\\n');
+    expect(out.map((l) => l.split(':')[1]).sort()).toEqual(lines.map((l) => l.split(':')[1]!.toUpperCase()).sort());
+    // Same key → same partition (murmur2 key partitioning).
+    const partitionOfKey = new Map<string, Set<string>>();
+    for (const l of out) {
+      const [k, , p] = l.split(':');
+      partitionOfKey.set(k!, (partitionOfKey.get(k!) ?? new Set()).add(p!));
+    }
+    expect([...partitionOfKey.values()].every((s) => s.size === 1)).toBe(true);
+  });
+
+  it('commits group offsets only when the coordinator reports the checkpoint complete', async () => {
+    const input = await topic('ckpt');
+    const groupId = unique('g');
+    kcatProduce(input, ['a', 'b', 'c', 'd']);
+    const source = kafkaSource({ client, topics: [input], groupId, decode: text, name: 'src' });
+    const got: string[] = [];
+    const committedAtComplete: Array<Record<string, string>> = [];
+    let complete = 0;
+    const coordinator = new CheckpointCoordinator({
+      onCheckpointComplete: (meta) => {
+        void source.commitCheckpoint(meta.positions['src']).then(async () => {
+          committedAtComplete.push({ ...(await groupOffsets(groupId, input)) });
+          complete++;
+        });
+      },
+    });
+    const inner = pipeline()
+      .from(source)
+      .pipe(map((s: string) => (got.push(s), s)))
+      .to(collect());
+    let handle: { drain(): void } | undefined;
+    const running = coordinator.run({ start: (o) => (handle = inner.start(o)), describe: () => inner.describe() });
+    await until(() => got.length === 4, 30_000, '4 records');
+    // Consumed but no checkpoint yet: nothing committed.
+    expect(await groupOffsets(groupId, input)).toEqual({ '0': '-1' });
+    await coordinator.triggerCheckpoint();
+    await until(() => complete === 1, 10_000, 'the commit');
+    expect(committedAtComplete[0]).toEqual({ '0': '4' });
+    kcatProduce(input, ['e']);
+    await until(() => got.length === 5, 30_000, 'record e');
+    expect(await groupOffsets(groupId, input)).toEqual({ '0': '4' });
+    handle!.drain();
+    await running;
+    // The final checkpoint at end of input commits e too (after the member left: as the empty group).
+    await until(() => complete === 2, 10_000, 'the final commit');
+    expect(committedAtComplete[1]).toEqual({ '0': '5' });
+    expect(got).toEqual(['a', 'b', 'c', 'd', 'e']);
+
+    // A new run of the group starts after the committed offset.
+    kcatProduce(input, ['f']);
+    const again: string[] = [];
+    const h2 = pipeline()
+      .from(kafkaSource({ client, topics: [input], groupId, decode: text }))
+      .pipe(map((s: string) => (again.push(s), s)))
+      .to(collect())
+      .start();
+    await until(() => again.length >= 1, 30_000, 'the next record');
+    h2.drain();
+    await h2.result;
+    expect(again).toEqual(['f']);
+  });
+
+  it('restores from a checkpoint position: seeks past records the checkpoint covers', async () => {
+    const input = await topic('restore', 2);
+    kcatProduce(input, ['0:x0', '1:x1', '0:x2', '1:x3', '0:x4'], true);
+    const positions: JsonValue[] = [];
+    const all: string[] = [];
+    const h1 = pipeline()
+      .from(kafkaSource({ client, topics: [input], groupId: unique('g'), decode: text }))
+      .pipe(map((s: string) => (all.push(s), s)))
+      .to(collect())
+      .start({ checkpoints: { onSourceBarrier: (_id, _b, p) => positions.push(p!) } });
+    await until(() => all.length === 5, 30_000, '5 records');
+    h1.injectBarrier(checkpointBarrier(1, 0));
+    h1.drain();
+    await h1.result;
+    const position = positions[0] as Record<string, Record<string, string>>;
+    const ends = Object.values(position[input]!).map(Number).reduce((a, b) => a + b, 0);
+    expect(ends).toBe(5);
+    kcatProduce(input, ['y5']);
+    const after: string[] = [];
+    const source = kafkaSource({ client, topics: [input], groupId: unique('g'), decode: text });
+    const h2 = pipeline()
+      .from(source)
+      .pipe(map((s: string) => (after.push(s), s)))
+      .to(collect())
+      .start({ restore: { positions: { [source.descriptor.type]: position } } });
+    await until(() => after.length === 1, 30_000, 'the new record');
+    h2.drain();
+    await h2.result;
+    expect(after).toEqual(['y5']);
+  });
+
+  it('loses nothing across a broker restart in the middle of a run (at-least-once)', async () => {
+    const input = await topic('restart');
+    const output = await topic('restart-out');
+    kcatProduce(input, Array.from({ length: 200 }, (_, i) => `a${i}`));
+    const seen = new Set<string>();
+    const handle = pipeline()
+      .from(kafkaSource({ client, topics: [input], groupId: unique('g'), decode: text }))
+      .pipe(map((s: string) => (seen.add(s), s)))
+      .to(kafkaSink({ client, topic: output, batchSize: 20 }))
+      .start();
+    await until(() => seen.size === 200, 30_000, 'the first 200');
+    kafkaNode('restart', 1);
+    kcatProduce(input, Array.from({ length: 200 }, (_, i) => `b${i}`));
+    await until(() => seen.size === 400, 45_000, 'the 200 produced after the restart');
+    handle.drain();
+    await handle.result;
+    const out = new Set(kcatConsume(output));
+    expect(out.size).toBe(400);
+    expect([...out].sort()).toEqual([...seen].sort());
+  }, 120_000);
+
+  it('exactly-once with transactions: an aborted attempt leaves no duplicate under read_committed', async () => {
+    const input = await topic('eos-in', 2);
+    const output = await topic('eos-out', 2);
+    const groupId = unique('g');
+    const transactionalId = unique('txn');
+    const values = Array.from({ length: 400 }, (_, i) => `${i % 2}:m${i}`);
+    kcatProduce(input, values, true);
+
+    const attempt = (failAt: number | undefined) => {
+      let n = 0;
+      const source = kafkaSource({ client, topics: [input], groupId, decode: text });
+      const handle = pipeline()
+        .from(source)
+        .pipe(
+          map((s: string) => {
+            if (++n === failAt) throw new Error('crash in the middle of an epoch');
+            return s.toUpperCase();
+          }),
+        )
+        .to(kafkaTransactionalSink({ client, topic: output, source, transactionalId, batchSize: 25 }))
+        .start();
+      let id = 0;
+      const timer = setInterval(() => handle.injectBarrier(checkpointBarrier(++id, Date.now())), 100);
+      return { handle, stop: () => clearInterval(timer), count: () => n };
+    };
+
+    const first = attempt(250);
+    await expect(first.handle.result).rejects.toThrow('crash in the middle of an epoch');
+    first.stop();
+    const committedAfterFailure = kcatConsume(output).length;
+    expect(committedAfterFailure).toBeLessThan(250);
+
+    const second = attempt(undefined);
+    await until(() => kcatConsume(output).length === 400, 45_000, 'all 400 committed');
+    second.handle.drain();
+    await second.handle.result;
+    second.stop();
+    const committed = kcatConsume(output);
+    expect(committed.sort()).toEqual(values.map((v) => v.split(':')[1]!.toUpperCase()).sort());
+    // The aborted attempt did write records: read_uncommitted sees them, read_committed does not.
+    expect(kcatConsume(output, '%s\\n', false).length).toBeGreaterThan(400);
+    expect(await groupOffsets(groupId, input)).toEqual({ '0': '200', '1': '200' });
+  }, 120_000);
+
+  it('routes an undecodable record to a dead-letter topic with error, topic, partition and offset headers', async () => {
+    const input = await topic('dlq-in');
+    const dlq = await topic('dlq');
+    kcatProduce(input, ['{"n":1}', 'not json', '{"n":3}']);
+    const got: unknown[] = [];
+    const handle = pipeline()
+      .from(kafkaSource({ client, topics: [input], groupId: unique('g'), decode: (r) => JSON.parse(text(r)) as unknown }))
+      .pipe(map((x: unknown) => (got.push(x), x)))
+      .to(collect())
+      .start({ errors: onError.deadLetter(), deadLetter: kafkaDeadLetter(dlq, { client }) });
+    await until(() => got.length === 2, 30_000, 'two good records');
+    handle.drain();
+    const { deadLetter } = await handle.result;
+    expect(got).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(deadLetter).toEqual({ records: 1 });
+    const [letter] = await readAllMessages(client, dlq, { readCommitted: false });
+    expect(String(letter!.value)).toBe('not json');
+    const h = Object.fromEntries(Object.entries(letter!.headers).map(([k, v]) => [k, String(v)]));
+    expect(h[deadLetterHeaders.sourceTopic]).toBe(input);
+    expect(h[deadLetterHeaders.sourcePartition]).toBe('0');
+    expect(h[deadLetterHeaders.sourceOffset]).toBe('1');
+    expect(h[deadLetterHeaders.error]).toContain(`cannot decode record ${input}/0@1`);
+    expect(h[deadLetterHeaders.component]).toBe('kafkaSource:kafkaSource');
+    // kcat, independently, sees the same headers.
+    expect(kcatConsume(dlq, '%h\\n')[0]).toContain(`${deadLetterHeaders.sourceOffset}=1`);
+  });
+});

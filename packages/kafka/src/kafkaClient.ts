@@ -1,0 +1,292 @@
+/**
+ * The small client interface the connector is written against, and its kafkajs
+ * implementation. Another client (for example @platformatic/kafka) plugs in by
+ * implementing {@link KafkaClient}; nothing else in the package touches kafkajs.
+ */
+import { CompressionTypes, Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+
+/** Header values as Kafka carries them. */
+export type KafkaHeaders = Readonly<Record<string, string | Buffer | undefined>>;
+
+/** One consumed record. Offsets are decimal strings (Kafka offsets are 64-bit). */
+export interface KafkaRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: KafkaHeaders;
+  /** Create or log-append time, ms since the epoch, as a string. */
+  readonly timestamp: string;
+}
+
+/** One record to produce. Without `partition`, the client partitions by key (murmur2, like the Java client). */
+export interface KafkaOutgoing {
+  readonly topic: string;
+  readonly key?: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, string | Buffer>>;
+  readonly partition?: number;
+}
+
+/** Next offset to read, per topic and partition: `{ topic: { "0": "42" } }`. */
+export type KafkaOffsets = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/** Compression codecs every client must support. */
+export type KafkaCompression = 'none' | 'gzip';
+
+/** Configuration of a group consumer. */
+export interface KafkaConsumerConfig {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a group without committed offsets starts (default true: earliest). */
+  readonly fromBeginning?: boolean;
+  /** Isolation level read_committed (default true): records of aborted transactions are never seen. */
+  readonly readCommitted?: boolean;
+  /** Upper bound of bytes fetched per request (client default when omitted). */
+  readonly maxBytes?: number;
+}
+
+/** Callbacks a consumer drives. */
+export interface KafkaConsumerHandlers {
+  /** A fetched batch of one partition. The client fetches the next batch only after the returned promise settles. */
+  onRecords(records: readonly KafkaRecord[]): Promise<void> | void;
+  /** The group (re)assigned partitions to this member (the complete new assignment). */
+  onAssign(assignment: Readonly<Record<string, readonly number[]>>): void;
+  /** The consumer crashed; `willRestart` tells whether the client retries by itself. */
+  onCrash(error: Error, willRestart: boolean): void;
+}
+
+/** A running group consumer; offsets are committed only by an explicit {@link KafkaConsumerHandle.commit}. */
+export interface KafkaConsumerHandle {
+  /** Joins the group and starts fetching. */
+  start(handlers: KafkaConsumerHandlers): Promise<void>;
+  pause(topic: string, partitions: readonly number[]): void;
+  resume(topic: string, partitions: readonly number[]): void;
+  /** Next fetch of `topic`/`partition` starts at `offset`. */
+  seek(topic: string, partition: number, offset: string): void;
+  /** Commits next-offsets to the group. */
+  commit(offsets: KafkaOffsets): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An open Kafka transaction. */
+export interface KafkaTransactionHandle {
+  send(messages: readonly KafkaOutgoing[], compression: KafkaCompression): Promise<void>;
+  /** Adds the consumer group's next-offsets to the transaction (they commit with it). */
+  sendOffsets(groupId: string, offsets: KafkaOffsets): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** Configuration of a producer. */
+export interface KafkaProducerConfig {
+  /** Idempotent producer: retries never duplicate (default true). */
+  readonly idempotent?: boolean;
+  /** Makes the producer transactional; a new producer with the same id fences the old one. */
+  readonly transactionalId?: string;
+  /** Transaction timeout in ms (client default when omitted). */
+  readonly transactionTimeoutMs?: number;
+}
+
+/** A connected producer. */
+export interface KafkaProducerHandle {
+  send(messages: readonly KafkaOutgoing[], compression: KafkaCompression): Promise<void>;
+  transaction(): Promise<KafkaTransactionHandle>;
+  close(): Promise<void>;
+}
+
+/** Topic administration (tests, examples, tooling). */
+export interface KafkaAdminHandle {
+  createTopic(topic: string, partitions?: number): Promise<void>;
+  deleteTopic(topic: string): Promise<void>;
+  /** Next offset to be written (the high watermark) per partition. */
+  endOffsets(topic: string): Promise<Readonly<Record<string, string>>>;
+  /** Committed next-offsets of a group for a topic (`-1` when none). */
+  groupOffsets(groupId: string, topic: string): Promise<Readonly<Record<string, string>>>;
+  /** Sets a group's committed offsets (the group must have no active member). */
+  setGroupOffsets(groupId: string, offsets: KafkaOffsets): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * What the connector needs from a Kafka client library.
+ *
+ * @example
+ * ```ts
+ * const client = kafkajsClient({ brokers: ['127.0.0.1:9092'] });
+ * const source = kafkaSource({ client, topics: ['in'], groupId: 'job' });
+ * ```
+ * @see {@link kafkajsClient}
+ */
+export interface KafkaClient {
+  /** Bootstrap addresses, for error messages. */
+  readonly brokers: readonly string[];
+  /** Connects a group consumer (rejects when no broker is reachable after the client's retries). */
+  consumer(config: KafkaConsumerConfig): Promise<KafkaConsumerHandle>;
+  /** Connects a producer. */
+  producer(config: KafkaProducerConfig): Promise<KafkaProducerHandle>;
+  /** Connects an admin client. */
+  admin(): Promise<KafkaAdminHandle>;
+}
+
+/** Options of {@link kafkajsClient}. */
+export interface KafkajsClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** Connection retries before an operation fails (default 5, exponential backoff from 100 ms). */
+  readonly retries?: number;
+  /** Connect timeout per attempt in ms (default 3000). */
+  readonly connectionTimeoutMs?: number;
+}
+
+const codec = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
+
+function toTopicOffsets(offsets: KafkaOffsets) {
+  return Object.entries(offsets).map(([topic, parts]) => ({
+    topic,
+    partitions: Object.entries(parts).map(([p, offset]) => ({ partition: Number(p), offset })),
+  }));
+}
+
+function toMessages(messages: readonly KafkaOutgoing[]) {
+  const byTopic = new Map<string, Array<{ key?: string | Buffer | null; value: string | Buffer | null; headers?: Record<string, string | Buffer>; partition?: number }>>();
+  for (const m of messages) {
+    let list = byTopic.get(m.topic);
+    if (!list) byTopic.set(m.topic, (list = []));
+    list.push({
+      value: m.value,
+      ...(m.key !== undefined ? { key: m.key } : {}),
+      ...(m.headers ? { headers: { ...m.headers } } : {}),
+      ...(m.partition !== undefined ? { partition: m.partition } : {}),
+    });
+  }
+  return [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
+}
+
+/**
+ * The kafkajs (2.2.4) implementation of {@link KafkaClient}.
+ *
+ * When to use: the default client; pure JavaScript, no native build.
+ *
+ * @example
+ * ```ts
+ * const client = kafkajsClient({ brokers: ['127.0.0.1:9092'], retries: 3 });
+ * ```
+ * @see {@link KafkaClient}, {@link kafkaSource}, {@link kafkaSink}
+ */
+export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
+  const brokers = [...options.brokers];
+  const kafka = new Kafka({
+    clientId: options.clientId ?? 'streamweave',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
+  return {
+    brokers,
+    async consumer(config) {
+      const consumer: Consumer = kafka.consumer({
+        groupId: config.groupId,
+        readUncommitted: config.readCommitted === false,
+        ...(config.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
+      });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: [...config.topics], fromBeginning: config.fromBeginning ?? true });
+      } catch (e) {
+        await consumer.disconnect().catch(() => undefined);
+        throw e;
+      }
+      const removers: Array<() => void> = [];
+      return {
+        async start(h) {
+          removers.push(consumer.on(consumer.events.GROUP_JOIN, (e) => h.onAssign(e.payload.memberAssignment)));
+          removers.push(consumer.on(consumer.events.CRASH, (e) => h.onCrash(e.payload.error, e.payload.restart)));
+          await consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const records: KafkaRecord[] = batch.messages.map((m) => ({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: m.offset,
+                key: m.key,
+                value: m.value,
+                headers: (m.headers ?? {}) as KafkaHeaders,
+                timestamp: m.timestamp,
+              }));
+              if (records.length > 0) await h.onRecords(records);
+            },
+          });
+        },
+        pause: (topic, partitions) => consumer.pause([{ topic, partitions: [...partitions] }]),
+        resume: (topic, partitions) => consumer.resume([{ topic, partitions: [...partitions] }]),
+        seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
+        commit: (offsets) =>
+          consumer.commitOffsets(toTopicOffsets(offsets).flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p })))),
+        async close() {
+          for (const r of removers.splice(0)) r();
+          await consumer.disconnect();
+        },
+      };
+    },
+    async producer(config) {
+      const transactional = config.transactionalId !== undefined;
+      const producer: Producer = kafka.producer({
+        idempotent: transactional || (config.idempotent ?? true),
+        // The idempotent producer keeps ordering only with at most 5 in-flight requests; kafkajs requires 1.
+        maxInFlightRequests: transactional || (config.idempotent ?? true) ? 1 : 5,
+        ...(transactional ? { transactionalId: config.transactionalId } : {}),
+        ...(config.transactionTimeoutMs !== undefined ? { transactionTimeout: config.transactionTimeoutMs } : {}),
+      });
+      await producer.connect();
+      return {
+        async send(messages, compression) {
+          if (messages.length === 0) return;
+          await producer.sendBatch({ topicMessages: toMessages(messages), compression: codec[compression], acks: -1 });
+        },
+        async transaction() {
+          const txn = await producer.transaction();
+          return {
+            async send(messages, compression) {
+              if (messages.length === 0) return;
+              await txn.sendBatch({ topicMessages: toMessages(messages), compression: codec[compression], acks: -1 });
+            },
+            sendOffsets: (groupId, offsets) => txn.sendOffsets({ consumerGroupId: groupId, topics: toTopicOffsets(offsets) }),
+            commit: () => txn.commit(),
+            abort: () => txn.abort(),
+          };
+        },
+        close: () => producer.disconnect(),
+      };
+    },
+    async admin() {
+      const admin = kafka.admin();
+      await admin.connect();
+      return {
+        async createTopic(topic, partitions = 1) {
+          await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+        },
+        async deleteTopic(topic) {
+          await admin.deleteTopics({ topics: [topic] });
+        },
+        async endOffsets(topic) {
+          const out: Record<string, string> = {};
+          for (const p of await admin.fetchTopicOffsets(topic)) out[String(p.partition)] = p.high;
+          return out;
+        },
+        async groupOffsets(groupId, topic) {
+          const out: Record<string, string> = {};
+          const res = await admin.fetchOffsets({ groupId, topics: [topic] });
+          for (const t of res) for (const p of t.partitions) out[String(p.partition)] = p.offset;
+          return out;
+        },
+        async setGroupOffsets(groupId, offsets) {
+          for (const t of toTopicOffsets(offsets)) await admin.setOffsets({ groupId, topic: t.topic, partitions: t.partitions });
+        },
+        close: () => admin.disconnect(),
+      };
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { type Consumer, type DeadLetter, defineConsumer, InvalidArgumentError, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import type { KafkaClient, KafkaProducerHandle } from './kafkaClient.js';
+
+/** Options of {@link kafkaDeadLetter}. */
+export interface KafkaDeadLetterOptions extends NodeOptions {
+  readonly client: KafkaClient;
+}
+
+/** Header names written by {@link kafkaDeadLetter}. */
+export const deadLetterHeaders = {
+  error: 'streamweave.error',
+  component: 'streamweave.component',
+  position: 'streamweave.position',
+  sourceTopic: 'streamweave.source.topic',
+  sourcePartition: 'streamweave.source.partition',
+  sourceOffset: 'streamweave.source.offset',
+} as const;
+
+interface RecordLike {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+}
+
+function isRecordLike(x: unknown): x is RecordLike {
+  const r = x as Partial<RecordLike> | null;
+  return r !== null && typeof r === 'object' && typeof r.topic === 'string' && typeof r.partition === 'number' && typeof r.offset === 'string';
+}
+
+/**
+ * The dead-letter route to a Kafka topic: give it as `RunOptions.deadLetter`. Each
+ * failed item is written (acks=all, one by one: dead letters are rare, and each must be
+ * durable before the run goes on) with headers carrying the error, the failing node and
+ * item position, and — for a record consumed by {@link kafkaSource} (an undecodable
+ * message, say) — its source topic, partition and offset; such a record keeps its
+ * original key and value bytes, anything else is written as JSON.
+ *
+ * @example
+ * ```ts
+ * await pipeline().from(kafkaSource({ client, topics: ['in'], groupId: 'g', decode: parseJson })).to(sink)
+ *   .run({ errors: onError.deadLetter(), deadLetter: kafkaDeadLetter('in.dlq', { client }) });
+ * ```
+ * @see {@link kafkaSource}, {@link deadLetterHeaders}
+ */
+export function kafkaDeadLetter(topic: string, options: KafkaDeadLetterOptions): Consumer<DeadLetter, { readonly records: number }> {
+  if (typeof topic !== 'string' || topic === '') throw new InvalidArgumentError('kafkaDeadLetter: `topic` must be a non-empty string');
+  if (!options || !options.client || typeof options.client.producer !== 'function') {
+    throw new InvalidArgumentError('kafkaDeadLetter: `options.client` must be a KafkaClient');
+  }
+  return defineConsumer<DeadLetter, { readonly records: number }>('kafkaDeadLetter', { topic }, options, (ctx) => {
+    let producer: Promise<KafkaProducerHandle> | undefined;
+    let records = 0;
+    const connect = () =>
+      (producer ??= options.client.producer({ idempotent: true }).catch((e: unknown) => {
+        throw new StreamWeaveError(`kafkaDeadLetter: cannot connect to Kafka at ${options.client.brokers.join(',')}`, {
+          component: ctx.component,
+          cause: e,
+        });
+      }));
+    return {
+      async item(value) {
+        const letter = value as DeadLetter;
+        const headers: Record<string, string> = { [deadLetterHeaders.error]: letter.error.message };
+        if (letter.error.component) headers[deadLetterHeaders.component] = `${letter.error.component.type}:${letter.error.component.id}`;
+        if (letter.error.position !== undefined) headers[deadLetterHeaders.position] = String(letter.error.position);
+        const item = letter.item;
+        let key: Buffer | string | null = null;
+        let body: Buffer | string | null;
+        if (isRecordLike(item)) {
+          headers[deadLetterHeaders.sourceTopic] = item.topic;
+          headers[deadLetterHeaders.sourcePartition] = String(item.partition);
+          headers[deadLetterHeaders.sourceOffset] = item.offset;
+          key = item.key;
+          body = item.value;
+        } else {
+          body = JSON.stringify(item) ?? null;
+        }
+        await (await connect()).send([{ topic, key, value: body, headers }], 'none');
+        records++;
+      },
+      complete: () => ({ records }),
+      teardown() {
+        void producer?.then((p) => p.close()).catch(() => undefined);
+      },
+    };
+  });
+}

@@ -1,0 +1,6 @@
+/**
+ * @streamweave/redis
+ *
+ * @packageDocumentation
+ */
+export {};
