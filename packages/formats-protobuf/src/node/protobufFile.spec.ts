@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointBarrier, collect, type DeadLetter, fromArray, InvalidArgumentError, type JsonValue, onError, pipeline } from '@streamweave/core';
+import { checkpointBarrier, collect, type DeadLetter, forEach, fromArray, InvalidArgumentError, type JsonValue, onError, pipeline, type RunHandle } from '@streamweave/core';
 import { type MessageCodec, ProtobufError, protobufDecode, protobufEncode } from '@streamweave/formats-protobuf';
 import { loadProtoType, readProtobufFile, writeProtobufFile } from '@streamweave/formats-protobuf/node';
 
@@ -64,19 +64,18 @@ describe('writeProtobufFile / readProtobufFile', () => {
     const path = join(dir, 'replay.bin');
     await pipeline().from(fromArray(users)).to(writeProtobufFile(path, User, { input: 'json' })).run();
     let pos: JsonValue | undefined;
-    const handle = pipeline()
-      .from(readProtobufFile(path, User, { name: 'src', chunkBytes: 300, toObject: conversion }))
-      .to(collect())
-      .start({ checkpoints: { onSourceBarrier: (_id, _b, p) => (pos = p) }, creditWindow: 1 });
-    await new Promise((r) => setTimeout(r, 0));
-    handle.injectBarrier(checkpointBarrier(1, 0));
-    await handle.result;
-    const index = (pos as { index: number }).index;
+    // Inject the barrier while the sink handles message #120, as a coordinator would mid-stream.
+    const handle: RunHandle<number> = pipeline()
+      .from(readProtobufFile(path, User, { name: 'src', chunkBytes: 300 }))
+      .to(forEach((_m, i) => void (i === 120 && handle.injectBarrier(checkpointBarrier(1, 0)))))
+      .start({ checkpoints: { onSourceBarrier: (_id, _b, p) => (pos = p) } });
+    expect((await handle.result).result).toBe(300);
+    expect((pos as { index: number }).index).toBe(121);
     const { result } = await pipeline()
       .from(readProtobufFile(path, User, { name: 'src', toObject: conversion }))
       .to(collect())
       .run({ restore: { positions: { src: pos! } } });
-    expect(result).toEqual(users.slice(index));
+    expect(result).toEqual(users.slice(121));
     await expect(pipeline().from(readProtobufFile(path, User, { name: 'src' })).to(collect()).run({ restore: { positions: { src: 'x' } } })).rejects.toThrow(/cannot seek/);
   });
 
