@@ -127,11 +127,12 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
     let heldBytes = 0;
     const flush = (): void | Promise<void> => {
       if (!ex.headersSent) ex.respond(200, { 'content-type': encoder.contentType, 'cache-control': 'no-cache' });
-      let wait: void | Promise<void> = undefined;
-      for (const chunk of held) wait = ex.write(chunk);
+      if (held.length === 0) return undefined;
+      // One write for everything held: far fewer syscalls than one per item.
+      const joined = held.length === 1 ? held[0]! : held.every((c) => typeof c === 'string') ? held.join('') : Buffer.concat(held.map(toBytes));
       held = [];
       heldBytes = 0;
-      return wait;
+      return ex.write(joined);
     };
     const source = pipeline()
       .from(
@@ -197,4 +198,8 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
 export function sendError(ex: Exchange, status: number, message: string): void {
   ex.respond(status, { 'content-type': 'application/json', connection: 'close' });
   ex.end(JSON.stringify({ error: message }));
+}
+
+function toBytes(chunk: string | Uint8Array): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }

@@ -333,7 +333,10 @@ export function requestServer(options: RequestServerOptions): RequestServer {
 
 /** Reads one request's body (it is one item, so it is read whole, up to the limit). */
 async function readBody(ex: Exchange, limitBytes: number): Promise<unknown> {
-  const declared = Number(ex.header('content-length') ?? '0');
+  const length = ex.header('content-length');
+  // Bodiless requests (the usual GET) skip the read entirely.
+  if ((length === undefined || length === '0') && ex.header('transfer-encoding') === undefined) return undefined;
+  const declared = Number(length ?? '0');
   if (declared > limitBytes) throw new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limitBytes} bytes`);
   const parts: Uint8Array[] = [];
   let size = 0;

@@ -30,6 +30,7 @@ export function nodeExchange(req: IncomingMessage, res: ServerResponse): Exchang
     if (!res.writableFinished) controller.abort(new Error('client disconnected'));
   };
   res.once('close', onClose);
+  let corked = false;
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
@@ -46,6 +47,15 @@ export function nodeExchange(req: IncomingMessage, res: ServerResponse): Exchang
       res.writeHead(status, headers);
     },
     write(chunk) {
+      // Writes of one tick go out together (one writev instead of one syscall each).
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
+      }
       if (res.write(chunk)) return undefined;
       return new Promise<void>((resolve) => {
         const done = () => {
