@@ -67,7 +67,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describeJava('Avro interop with Apache Avro Java (avro-tools)', () => {
   jest.setTimeout(180_000);
 
-  it.each(['null', 'deflate', 'snappy'])('reads a %s container file written by avro-tools fromjson', async (codec) => {
+  it.each(['deflate', 'snappy'])('reads a %s container file written by avro-tools fromjson', async (codec) => {
     const file = join(dir, `java-${codec}.avro`);
     writeFileSync(file, javaBytes(['-jar', jar!, 'fromjson', '--schema-file', join(dir, 'user.avsc'), '--codec', codec, join(dir, 'users.json')]));
     const bytes = readFileSync(file);
@@ -81,7 +81,7 @@ describeJava('Avro interop with Apache Avro Java (avro-tools)', () => {
     expect(plain(evolved)).toEqual(records.map((r) => ({ id: r.id, label: r.name, score: r.score, country: 'NL' })));
   });
 
-  it.each(['null', 'deflate', 'snappy'] as const)('writes a %s container file that avro-tools tojson reads', async (codec) => {
+  it.each(['deflate', 'snappy'] as const)('writes a %s container file that avro-tools tojson reads', async (codec) => {
     const file = join(dir, `js-${codec}.avro`);
     await pipeline().from(fromArray(records)).to(writeAvroFile(file, { schema, codec, blockBytes: 4096 })).run();
     const lines = java(['-jar', jar!, 'tojson', file]).trim().split('\n');
