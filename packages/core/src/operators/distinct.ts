@@ -9,7 +9,7 @@ import { checkKeyBounds } from './keyedReduce.js';
 export interface DistinctOptions<T, K> extends NodeOptions {
   /** Dedupe by this key (default: the item itself, compared with SameValueZero like a Set). */
   readonly key?: (item: T) => K;
-  /** Keys remembered at most (default 1 000 000); the least recently seen is forgotten beyond it. */
+  /** Keys remembered at most (default 1 000 000); beyond it a key not seen recently is forgotten (CLOCK, an LRU approximation). */
   readonly maxKeys?: number;
   /** A key not seen for this long (run's clock) is forgotten, so it may pass again. */
   readonly ttlMs?: number;

@@ -9,7 +9,7 @@ import { checkKeyBounds } from './keyedReduce.js';
 
 /** Options of {@link groupBy}. */
 export interface GroupByOptions extends NodeOptions {
-  /** Most live sub-streams (default 10 000); the least recently used one is ended beyond it. */
+  /** Most live sub-streams (default 10 000); beyond it one not used recently is ended (CLOCK, an LRU approximation). */
   readonly maxKeys?: number;
   /** A sub-stream without items for this long (run's clock) is ended. */
   readonly idleMs?: number;
@@ -33,7 +33,7 @@ interface PendingSignal {
  * the sub-pipelines' outputs. Every signal reaches every live sub-stream and is
  * emitted downstream once, after all of them have passed it (so a watermark or
  * barrier never overtakes an output of an earlier item). Memory is bounded by
- * `maxKeys` (least recently used sub-stream ended first) and `idleMs`; an ended
+ * `maxKeys` (a sub-stream not used recently is ended first) and `idleMs`; an ended
  * sub-stream receives EndOfStream, so it flushes what it holds, and a returning
  * key gets a fresh one.
  *

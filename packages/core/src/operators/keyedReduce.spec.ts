@@ -5,14 +5,14 @@ import { keyedReduce } from './keyedReduce.js';
 const count = () => keyedReduce((w: string) => w, (n: number) => n + 1, () => 0);
 
 describe('keyedReduce', () => {
-  it('emits one aggregate per key at the end of input (least recently used first), before EndOfStream', async () => {
-    expect(await runOp(count(), ['a', 'b', watermark(1), 'a'])).toEqual(['W1', { key: 'b', value: 1 }, { key: 'a', value: 2 }, 'END']);
+  it('emits one aggregate per key at the end of input (in first-seen order), before EndOfStream', async () => {
+    expect(await runOp(count(), ['a', 'b', watermark(1), 'a'])).toEqual(['W1', { key: 'a', value: 2 }, { key: 'b', value: 1 }, 'END']);
   });
   it('emits rolling aggregates per item', async () => {
     const op = keyedReduce((x: number) => x % 2, (s: number, x: number) => s + x, () => 0, { emit: 'rolling' });
     expect(await runOp(op, [1, 2, 3])).toEqual([{ key: 1, value: 1 }, { key: 0, value: 2 }, { key: 1, value: 4 }, 'END']);
   });
-  it('evicts the least recently used key beyond maxKeys, emitting it', async () => {
+  it('evicts beyond maxKeys giving recently used keys a second chance (CLOCK), emitting the evicted key', async () => {
     const op = keyedReduce((w: string) => w, (n: number) => n + 1, () => 0, { maxKeys: 2 });
     expect(await runOp(op, ['a', 'b', 'a', 'c', 'b'])).toEqual([
       { key: 'b', value: 1 },

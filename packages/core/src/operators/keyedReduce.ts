@@ -1,7 +1,8 @@
 import type { NodeOptions, Transformer } from '../contracts.js';
 import { InvalidArgumentError, requireFunction } from '../errors.js';
 import { defineTransformer } from '../internal/define.js';
-import { failed, guard, requireKeyOf } from './internal/guard.js';
+import { recoverSync } from '../internal/recoverSync.js';
+import { failed, requireKeyOf } from './internal/guard.js';
 import { KeyTable } from './internal/keyTable.js';
 
 /** One key's aggregate, as emitted by {@link keyedReduce}. */
@@ -17,7 +18,7 @@ export interface KeyedReduceOptions extends NodeOptions {
    * `rolling`: the key's aggregate after every item (Flink `keyBy().reduce()`).
    */
   readonly emit?: 'final' | 'rolling';
-  /** Most live keys (default 100 000); the least recently used key is evicted (and, in `final` mode, emitted) beyond it. */
+  /** Most live keys (default 100 000); beyond it a key not used recently is evicted (CLOCK, an LRU approximation) and, in `final` mode, emitted. */
   readonly maxKeys?: number;
   /** A key unseen for this long (run's clock) expires (and, in `final` mode, is emitted). */
   readonly idleMs?: number;
@@ -74,11 +75,25 @@ export function keyedReduce<T, K, A>(
       };
       return {
         item(value, position) {
-          const k = guard(ctx, out, value, position, () => keyOf(value));
-          if (k === failed) return;
-          const slot = table.touch(k, () => ({ acc: seed(k) }));
-          const next = guard(ctx, out, value, position, () => reducer(slot.acc, value, k));
-          if (next === failed) return;
+          // Hot path without closures: the guard (and its allocations) runs only after a throw.
+          let k: K;
+          try {
+            k = key(value);
+            if (k === undefined) k = keyOf(value);
+          } catch (e) {
+            const r = recoverSync(ctx, out, e, value, position, () => keyOf(value));
+            if (r === failed) return;
+            k = r;
+          }
+          const slot = table.get(k) ?? table.touch(k, () => ({ acc: seed(k) }));
+          let next: A;
+          try {
+            next = reducer(slot.acc, value, k);
+          } catch (e) {
+            const r = recoverSync(ctx, out, e, value, position, () => reducer(slot.acc, value, k));
+            if (r === failed) return;
+            next = r;
+          }
           slot.acc = next;
           if (rolling) emit(k, next);
         },

@@ -45,7 +45,7 @@ export function keyPartition<T, K, const B extends number | readonly string[]>(
   const keyOf = requireKeyOf(key);
   return defineFanOut<T, FanOutPorts<T, B>>('keyPartition', { key, branches: ports, hash: 'fnv1a-32' }, ports, options, (tools, ctx) => ({
     item(value, position) {
-      const k = guard(ctx, { error: (e: unknown) => tools.errorAll(e) } as never, value, position, () => keyOf(value));
+      const k = guard(ctx, tools.failSink, value, position, () => keyOf(value));
       if (k === failed) return;
       ctx.stats.out++;
       tools.emit(partitionOf(k, ports.length), value);

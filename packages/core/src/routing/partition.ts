@@ -1,7 +1,8 @@
 import type { NodeOptions } from '../contracts.js';
 import { requireFunction } from '../errors.js';
 import type { MultiPortTransformer } from '../graph/model.js';
-import { failed, guard } from '../operators/internal/guard.js';
+import { failed } from '../operators/internal/guard.js';
+import { recoverSync } from '../internal/recoverSync.js';
 import { defineFanOut } from './internal/ports.js';
 
 /**
@@ -20,8 +21,13 @@ export function partition<T>(predicate: (item: T) => boolean, options?: NodeOpti
   requireFunction('partition', 'predicate', predicate);
   return defineFanOut<T, { matched: T; unmatched: T }>('partition', { predicate }, ['matched', 'unmatched'], options, (tools, ctx) => ({
     item(value, position) {
-      const ok = guard(ctx, { error: (e: unknown) => tools.errorAll(e) } as never, value, position, () => predicate(value));
-      if (ok === failed) return;
+      let ok: boolean | typeof failed;
+      try {
+        ok = predicate(value);
+      } catch (e) {
+        ok = recoverSync(ctx, tools.failSink, e, value, position, () => predicate(value));
+        if (ok === failed) return;
+      }
       ctx.stats.out++;
       tools.emit(ok ? 0 : 1, value);
     },

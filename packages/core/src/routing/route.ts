@@ -36,7 +36,7 @@ export function route<T, R extends string, D extends string>(
   const fallback = ports.length - 1;
   return defineFanOut<T, { [K in R | D]: T }>('route', { selector, routes: ports, default: options.default }, ports, options, (tools, ctx) => ({
     item(value, position) {
-      const r = guard(ctx, { error: (e: unknown) => tools.errorAll(e) } as never, value, position, () => selector(value));
+      const r = guard(ctx, tools.failSink, value, position, () => selector(value));
       if (r === failed) return;
       ctx.stats.out++;
       tools.emit((r === undefined ? undefined : index.get(r)) ?? fallback, value);

@@ -39,7 +39,7 @@ export function split<T, P extends string, R extends string = never>(
     item(value, position) {
       let hit = false;
       for (let p = 0; p < tests.length; p++) {
-        const ok = guard(ctx, { error: (e: unknown) => tools.errorAll(e) } as never, value, position, () => tests[p]!(value));
+        const ok = guard(ctx, tools.failSink, value, position, () => tests[p]!(value));
         if (ok === failed) return;
         if (ok) {
           hit = true;

@@ -2,7 +2,7 @@
 import type { Subscriber } from 'rxjs';
 import type { NodeContext } from '../../contracts.js';
 import { requireFunction } from '../../errors.js';
-import { failed, guard, MissingKeyError } from './guard.js';
+import { type failed, guard, MissingKeyError } from './guard.js';
 
 /** How a join reads one side: its key and (for event-time joins) its timestamp. */
 export interface JoinSide<T, K> {

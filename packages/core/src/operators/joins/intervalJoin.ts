@@ -28,6 +28,58 @@ interface Entry<T> {
   readonly v: T;
 }
 
+interface KeyList<T> {
+  items: Entry<T>[];
+  head: number;
+}
+
+/**
+ * One side's buffered items: per key a list sorted by timestamp (matches are a
+ * binary search plus a range scan), and one arrival-ordered log of (ts, key)
+ * so a watermark prunes exactly the expired entries without visiting every key.
+ */
+class SideState<K, T> {
+  private readonly byKey = new Map<K, KeyList<T>>();
+  private log: Array<{ ts: number; k: K }> = [];
+  private logHead = 0;
+
+  add(k: K, ts: number, v: T): void {
+    let list = this.byKey.get(k);
+    if (!list) this.byKey.set(k, (list = { items: [], head: 0 }));
+    const items = list.items;
+    if (items.length === list.head || items[items.length - 1]!.ts <= ts) items.push({ ts, v });
+    else items.splice(lowerBound(items, list.head, ts), 0, { ts, v });
+    this.log.push({ ts, k });
+  }
+
+  scan(k: K, lo: number, hi: number, each: (v: T) => void): void {
+    const list = this.byKey.get(k);
+    if (!list) return;
+    const items = list.items;
+    for (let i = lowerBound(items, list.head, lo); i < items.length && items[i]!.ts <= hi; i++) each(items[i]!.v);
+  }
+
+  /** Drops entries older than `minTs`. Out-of-order arrivals may stay a little longer; scans bound by time anyway. */
+  prune(minTs: number): void {
+    const log = this.log;
+    while (this.logHead < log.length && log[this.logHead]!.ts < minTs) {
+      const { k } = log[this.logHead++]!;
+      const list = this.byKey.get(k)!;
+      // The key's oldest entry is no newer than this log entry, so it has expired too.
+      list.head++;
+      if (list.head === list.items.length) this.byKey.delete(k);
+      else if (list.head > 64 && list.head * 2 > list.items.length) {
+        list.items = list.items.slice(list.head);
+        list.head = 0;
+      }
+    }
+    if (this.logHead > 1024 && this.logHead * 2 > log.length) {
+      this.log = log.slice(this.logHead);
+      this.logHead = 0;
+    }
+  }
+}
+
 /**
  * Event-time interval join (Flink `intervalJoin`): emits `{ left: a, right: b }`
  * for every a and b with equal keys and `a.ts − lowerMs ≤ b.ts ≤ a.ts + upperMs`,
@@ -63,18 +115,11 @@ export function intervalJoin<L, R, K>(options: IntervalJoinOptions<L, R, K>): Mu
     ['left', 'right'],
     options,
     (out, ctx) => {
-      const lefts = new Map<K, Entry<L>[]>();
-      const rights = new Map<K, Entry<R>[]>();
+      const lefts = new SideState<K, L>();
+      const rights = new SideState<K, R>();
       const emit = (left: L, right: R) => {
         ctx.stats.out++;
         out.next({ left, right });
-      };
-      const prune = <T>(m: Map<K, Entry<T>[]>, keep: (ts: number) => boolean) => {
-        for (const [k, list] of m) {
-          const kept = list.filter((e) => keep(e.ts));
-          if (kept.length === 0) m.delete(k);
-          else if (kept.length !== list.length) m.set(k, kept);
-        }
       };
       return {
         item(port, value, position) {
@@ -82,29 +127,38 @@ export function intervalJoin<L, R, K>(options: IntervalJoinOptions<L, R, K>): Mu
             const a = value as L;
             const r = readSide(ctx, out, options.left, 'left', a, position, true);
             if (r === failed) return;
-            for (const b of rights.get(r.k) ?? []) if (b.ts >= r.ts - lower && b.ts <= r.ts + upper) emit(a, b.v);
-            let list = lefts.get(r.k);
-            if (!list) lefts.set(r.k, (list = []));
-            list.push({ ts: r.ts, v: a });
+            rights.scan(r.k, r.ts - lower, r.ts + upper, (b) => emit(a, b));
+            lefts.add(r.k, r.ts, a);
           } else {
             const b = value as R;
             const r = readSide(ctx, out, options.right, 'right', b, position, true);
             if (r === failed) return;
-            for (const a of lefts.get(r.k) ?? []) if (r.ts >= a.ts - lower && r.ts <= a.ts + upper) emit(a.v, b);
-            let list = rights.get(r.k);
-            if (!list) rights.set(r.k, (list = []));
-            list.push({ ts: r.ts, v: b });
+            // b matches a when a.ts − lower ≤ b.ts ≤ a.ts + upper, i.e. b.ts − upper ≤ a.ts ≤ b.ts + lower.
+            lefts.scan(r.k, r.ts - upper, r.ts + lower, (a) => emit(a, b));
+            rights.add(r.k, r.ts, b);
           }
         },
         signal(s) {
           if (s.kind === 'watermark') {
             const w = s.timestamp;
-            prune(lefts, (ts) => ts + upper >= w);
-            prune(rights, (ts) => ts + lower >= w);
+            lefts.prune(w - upper);
+            rights.prune(w - lower);
           }
           out.next(s);
         },
       };
     },
   );
+}
+
+/** First index at or after `from` whose timestamp is ≥ `ts`. */
+function lowerBound<T>(list: ReadonlyArray<Entry<T>>, from: number, ts: number): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -40,6 +40,8 @@ export interface FanOutTools {
   errorAll(e: unknown): void;
   /** Number of subscribers of a port (0 once its downstream went away). */
   subscribers(port: number): number;
+  /** A subscriber-shaped target whose `error` fails every port (for the error strategy helpers). */
+  readonly failSink: Subscriber<unknown>;
 }
 
 /** Checks and returns port names. */
@@ -69,16 +71,16 @@ export function defineFanOut<T, Out extends PortMap>(
     descriptor: { ...base, inputs: ['in'], outputs: outputs as (keyof Out & string)[] },
     ...(options?.errors ? { errors: options.errors } : {}),
     applyPorts(inputs, ctx) {
-      const subs: Array<Set<Subscriber<unknown>>> = outputs.map(() => new Set());
+      // Arrays replaced on change (copy-on-write), so emitting never iterates a collection being modified.
+      const subs: Array<Array<Subscriber<unknown>>> = outputs.map(() => []);
       let started = false;
       let done = false;
       let handlers: FanOutHandlers<T> | undefined;
       let inputSub: { unsubscribe(): void } | undefined;
       const tools: FanOutTools = {
         emit(port, el) {
-          const set = subs[port]!;
-          if (set.size === 1) for (const s of set) s.next(el);
-          else for (const s of [...set]) s.next(el);
+          const list = subs[port]!;
+          for (let i = 0; i < list.length; i++) list[i]!.next(el);
         },
         broadcast(signal) {
           for (let p = 0; p < subs.length; p++) tools.emit(p, signal);
@@ -86,14 +88,15 @@ export function defineFanOut<T, Out extends PortMap>(
         completeAll() {
           if (done) return;
           done = true;
-          for (const set of subs) for (const s of [...set]) s.complete();
+          for (const list of subs) for (const s of list) s.complete();
         },
         errorAll(e) {
           if (done) return;
           done = true;
-          for (const set of subs) for (const s of [...set]) s.error(e);
+          for (const list of subs) for (const s of list) s.error(e);
         },
-        subscribers: (port) => subs[port]!.size,
+        subscribers: (port) => subs[port]!.length,
+        failSink: { error: (e: unknown) => tools.errorAll(e) } as unknown as Subscriber<unknown>,
       };
       const start = () => {
         started = true;
@@ -123,11 +126,11 @@ export function defineFanOut<T, Out extends PortMap>(
       const result: Record<string, Observable<Element<unknown>>> = {};
       outputs.forEach((name, i) => {
         result[name] = new Observable<Element<unknown>>((sub) => {
-          subs[i]!.add(sub);
-          if (!started && subs.every((s) => s.size > 0)) start();
+          subs[i] = [...subs[i]!, sub];
+          if (!started && subs.every((s) => s.length > 0)) start();
           return () => {
-            subs[i]!.delete(sub);
-            if (started && subs.every((s) => s.size === 0)) stop();
+            subs[i] = subs[i]!.filter((x) => x !== sub);
+            if (started && subs.every((s) => s.length === 0)) stop();
           };
         });
       });
