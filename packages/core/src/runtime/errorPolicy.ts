@@ -14,6 +14,19 @@ export interface FailureContext {
   readonly random: () => number;
 }
 
+/**
+ * Errors a strategy already resolved to `stop`. A source that applies its node's
+ * strategy itself (to give `skip` a meaning, such as "skip this file") must still
+ * throw to end its stream; the runtime then sees the same error again and must not
+ * count it twice or re-apply the strategy (a retry strategy would retry it anew).
+ */
+const stopped = new WeakSet<object>();
+
+function stop(error: StreamWeaveError): ResolvedErrorAction {
+  stopped.add(error);
+  return { action: 'stop', error };
+}
+
 /** Applies the strategy to one failure. */
 export function resolveFailure(
   fc: FailureContext,
@@ -22,6 +35,7 @@ export function resolveFailure(
   position: number,
   attempt: number,
 ): ResolvedErrorAction {
+  if (cause instanceof StreamWeaveError && stopped.has(cause)) return { action: 'stop', error: cause };
   const error =
     cause instanceof StreamWeaveError && cause.component !== undefined
       ? cause
@@ -31,7 +45,7 @@ export function resolveFailure(
   const s = fc.strategy;
   switch (s.kind) {
     case 'stop':
-      return { action: 'stop', error };
+      return stop(error);
     case 'skip':
       fc.stats.skipped++;
       return { action: 'skip', error };
@@ -45,24 +59,20 @@ export function resolveFailure(
       try {
         decided = s.decide({ error, cause, item, attempt, component: fc.component, position });
       } catch (e) {
-        return {
-          action: 'stop',
-          error: new StreamWeaveError('custom error strategy threw', { component: fc.component, position, attempt, cause: e }),
-        };
+        return stop(new StreamWeaveError('custom error strategy threw', { component: fc.component, position, attempt, cause: e }));
       }
       if (typeof decided === 'object' && decided !== null && typeof decided.retryAfterMs === 'number') {
         return { action: 'retry', delayMs: Math.max(0, decided.retryAfterMs), error };
       }
       if (decided === 'skip' || decided === 'deadLetter' || decided === 'stop') return applyTerminal(fc, decided, error, item);
-      return {
-        action: 'stop',
-        error: new StreamWeaveError(`custom error strategy returned an unknown action ${JSON.stringify(decided)}`, {
+      return stop(
+        new StreamWeaveError(`custom error strategy returned an unknown action ${JSON.stringify(decided)}`, {
           component: fc.component,
           position,
           attempt,
           cause,
         }),
-      };
+      );
     }
   }
 }
@@ -73,7 +83,7 @@ function applyTerminal(
   error: StreamWeaveError,
   item: unknown,
 ): ResolvedErrorAction {
-  if (action === 'stop') return { action: 'stop', error };
+  if (action === 'stop') return stop(error);
   if (action === 'skip') {
     fc.stats.skipped++;
     return { action: 'skip', error };
@@ -83,14 +93,13 @@ function applyTerminal(
 
 function routeToDeadLetter(fc: FailureContext, error: StreamWeaveError, item: unknown): ResolvedErrorAction {
   if (!fc.deadLetter) {
-    return {
-      action: 'stop',
-      error: new StreamWeaveError('error strategy chose the dead-letter route, but the run has no deadLetter consumer', {
+    return stop(
+      new StreamWeaveError('error strategy chose the dead-letter route, but the run has no deadLetter consumer', {
         component: fc.component,
         ...(error.position === undefined ? {} : { position: error.position }),
         cause: error,
       }),
-    };
+    );
   }
   fc.stats.skipped++;
   fc.deadLetter({ item, error });

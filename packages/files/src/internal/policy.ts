@@ -17,11 +17,8 @@ export class LineTooLongError extends FileError {}
 export async function onFileFailure(ctx: NodeContext, error: unknown, attempt: number): Promise<'retry' | 'skip'> {
   if (!(error instanceof FileError)) throw error;
   const d = ctx.fail(error, undefined, ctx.stats.out, attempt);
-  if (d.action === 'stop') {
-    // The runtime reports a throwing pull through ctx.fail once more; keep the count exact.
-    ctx.stats.errors--;
-    throw d.error;
-  }
+  // Core recognises an error already resolved to stop: rethrowing it is neither counted nor re-applied.
+  if (d.action === 'stop') throw d.error;
   if (d.action === 'retry') {
     await waitOrStop(ctx, d.delayMs);
     return 'retry';
