@@ -170,6 +170,19 @@ describe('readLines', () => {
     expect(clock.now()).toBe(100);
   });
 
+  it('stops after the retry strategy is exhausted, with exactly maxAttempts attempts', async () => {
+    const clock = new VirtualClock();
+    const handle = pipeline()
+      .from(readLines(join(dir, 'never.txt'), { errors: onError.retry({ maxAttempts: 3, initialDelayMs: 100, factor: 2, jitter: 0 }) }))
+      .to(collect())
+      .start({ clock });
+    const error = await driveUntilSettled(clock, handle.result).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileError);
+    expect(handle.stats()['readLines']).toEqual({ in: 0, out: 0, errors: 3, skipped: 0 });
+    // Backoff 100 + 200 ms, on the run's clock.
+    expect(clock.now()).toBe(300);
+  });
+
   it('reports a permission error', async () => {
     if (process.getuid?.() === 0) {
       console.log('skipping the permission check: running as root, which may read any file');
