@@ -104,6 +104,20 @@ describe('writeAvroFile / readAvroFile', () => {
     expect(err.recordIndex).toBeGreaterThan(0);
   });
 
+  it('keeps failing after a stop, so a retrying source strategy cannot end the run quietly', async () => {
+    const path = join(dir, 'trunc-retry.avro');
+    await pipeline().from(fromArray(rows.slice(0, 10))).to(writeAvroFile(path, { schema, blockBytes: 40 })).run();
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 3));
+    const err = await pipeline()
+      .from(readAvroFile(path, { errors: onError.retry({ maxAttempts: 3, initialDelayMs: 1, jitter: 0 }) }))
+      .to(collect())
+      .run()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AvroError);
+    expect((err as AvroError).message).toContain('truncated');
+  });
+
   it('routes bad records when writing and rejects bad arguments', async () => {
     const path = join(dir, 'bad.avro');
     const { result, stats } = await pipeline()

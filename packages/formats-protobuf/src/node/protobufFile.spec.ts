@@ -99,6 +99,20 @@ describe('writeProtobufFile / readProtobufFile', () => {
     expect(err.message).toContain('truncated');
   });
 
+  it('keeps failing after a stop, so a retrying source strategy cannot end the run quietly', async () => {
+    const User = await loadProtoType(userProto, 'app.User');
+    const path = join(dir, 'trunc-retry.bin');
+    await pipeline().from(fromArray(users.slice(0, 3))).to(writeProtobufFile(path, User, { input: 'json' })).run();
+    const good = readFileSync(path);
+    writeFileSync(path, good.subarray(0, good.length - 1));
+    const err = await pipeline()
+      .from(readProtobufFile(path, User, { errors: onError.retry({ maxAttempts: 3, initialDelayMs: 1, jitter: 0 }) }))
+      .to(collect())
+      .run()
+      .catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(ProtobufError);
+  });
+
   it('routes invalid records when writing, writes at barriers, and rejects bad arguments', async () => {
     const User = await loadProtoType(userProto, 'app.User');
     const path = join(dir, 'w.bin');

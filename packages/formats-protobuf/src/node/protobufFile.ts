@@ -97,12 +97,10 @@ export function readProtobufFile<T = unknown>(path: string, codec: MessageCodec,
       async pull(emit, demand) {
         while (queue.length === 0 && !eof && !parser.stopped) await readChunk();
         if (stopError) {
-          const e = stopError;
-          stopError = undefined;
-          eof = true;
+          // The strategy said stop: fail every pull from now on, so a source-level retry by the runtime
+          // cannot turn the failure into a quiet end of input.
           queue.length = 0;
-          // The runtime applies the strategy once more and fails the stream with this error.
-          throw e;
+          throw stopError;
         }
         const n = Math.min(demand, queue.length);
         for (let i = 0; i < n; i++) emit(convert(queue.shift()!.value) as T);
