@@ -2,12 +2,12 @@
 # Install (only if missing) the independent command-line clients the
 # integration tests use to cross-check the servers, from Debian's packages:
 #   kcat, mosquitto-clients, redis-tools, postgresql-client, mariadb-client,
-#   chromium
+#   chromium, protobuf-compiler (protoc, for the protobuf interop tests)
 # Quiet and idempotent: when everything is installed it returns in well under
 # a second without touching apt. Extra package names can be passed as args.
 set -euo pipefail
 
-pkgs=(kcat mosquitto-clients redis-tools postgresql-client mariadb-client chromium "$@")
+pkgs=(kcat mosquitto-clients redis-tools postgresql-client mariadb-client chromium protobuf-compiler "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do
