@@ -38,6 +38,19 @@ const counter = (n: number, make: (i: number) => Element<unknown>, every = 0, wm
     };
   });
 
+/** A plain source of 0…n−1 (kept monomorphic: the generic `counter` below is shared by several benches). */
+const numbers = (n: number) =>
+  defineProducer<number>('numbers', {}, undefined, () => {
+    let i = 0;
+    return {
+      pull(emit, demand) {
+        const end = Math.min(n, i + demand);
+        for (; i < end; i++) emit(i);
+        return i < n;
+      },
+    };
+  });
+
 // 1. groupBy + reduce
 const baseline1 = await time(`Map loop, ${ITEMS} items / ${KEYS} keys`, () => {
   const m = new Map<number, number>();
@@ -49,7 +62,7 @@ const baseline1 = await time(`Map loop, ${ITEMS} items / ${KEYS} keys`, () => {
 });
 const run1 = await time('keyedReduce pipeline', async () => {
   const { result } = await pipeline()
-    .from(counter(ITEMS, (i) => i) as never as ReturnType<typeof counter> & { __out?: (v: number) => void })
+    .from(numbers(ITEMS))
     .pipe(keyedReduce((x: number) => x % KEYS, (s: number, x: number) => s + x, () => 0))
     .to(reduceTo((n: number) => n + 1, 0))
     .run();
