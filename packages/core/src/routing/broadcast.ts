@@ -29,7 +29,7 @@ export interface BroadcastOptions extends NodeOptions {
  *
  * @example
  * ```ts
- * graph().source('ticks', src).node('all', broadcast(['store', 'dashboard'], { buffer: { size: 1000, overflow: 'dropOldest' } }))
+ * graph().source('ticks', src).node('all', broadcast<Tick, ['store', 'dashboard']>(['store', 'dashboard'], { buffer: { size: 1000, overflow: 'dropOldest' } }))
  *   .sink('store', sqlSink).sink('dashboard', wsSink)
  *   .connect('ticks', 'all').connect('all.store', 'store').connect('all.dashboard', 'dashboard');
  * ```

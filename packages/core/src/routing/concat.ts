@@ -13,7 +13,7 @@ import type { FanInPorts } from './merge.js';
  *
  * @example
  * ```ts
- * graph().source('history', fromArray(old)).source('live', liveSrc).node('c', concat(['history', 'live']))
+ * graph().source('history', fromArray(old)).source('live', liveSrc).node('c', concat<Ev, ['history', 'live']>(['history', 'live']))
  * ```
  * @see {@link merge}, {@link zip}
  */

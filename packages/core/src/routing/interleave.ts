@@ -12,7 +12,7 @@ import type { FanInPorts } from './merge.js';
  *
  * @example
  * ```ts
- * graph().source('a', fromArray([1, 3])).source('b', fromArray([2, 4])).node('i', interleave(['a', 'b'])) // 1, 2, 3, 4
+ * graph().source('a', fromArray([1, 3])).source('b', fromArray([2, 4])).node('i', interleave<number, ['a', 'b']>(['a', 'b'])) // 1, 2, 3, 4
  * ```
  * @see {@link merge}, {@link zip}, {@link roundRobin}
  */

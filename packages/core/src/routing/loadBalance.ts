@@ -13,7 +13,7 @@ import type { FanOutPorts } from './roundRobin.js';
  *
  * @example
  * ```ts
- * graph().source('jobs', src).node('lb', loadBalance(['w0', 'w1']))
+ * graph().source('jobs', src).node('lb', loadBalance<Job, ['w0', 'w1']>(['w0', 'w1']))
  *   .transform('w0', mapAsync(work, { concurrency: 4 })).transform('w1', mapAsync(work, { concurrency: 4 }))
  *   .connect('jobs', 'lb').connect('lb.w0', 'w0').connect('lb.w1', 'w1'); // then merge w0 and w1
  * ```

@@ -20,7 +20,7 @@ export type FanInPorts<T, B extends number | readonly string[]> = B extends numb
  *
  * @example
  * ```ts
- * graph().source('a', srcA).source('b', srcB).node('m', merge(['a', 'b'])).sink('out', collect())
+ * graph().source('a', srcA).source('b', srcB).node('m', merge<Ev, ['a', 'b']>(['a', 'b'])).sink('out', collect())
  *   .connect('a', 'm.a').connect('b', 'm.b').connect('m', 'out');
  * ```
  * @see {@link orderedMerge}, {@link interleave}, {@link zip}, {@link concat}

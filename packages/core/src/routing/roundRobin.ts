@@ -21,7 +21,7 @@ export type FanOutPorts<T, B extends number | readonly string[]> = B extends rea
  *
  * @example
  * ```ts
- * graph().source('jobs', src).node('rr', roundRobin(3)) // ports out0, out1, out2
+ * graph().source('jobs', src).node('rr', roundRobin<Job, 3>(3)) // ports out0, out1, out2 (the item type is given: no argument carries it)
  *   .transform('w0', mapAsync(work)).connect('rr.out0', 'w0') // …
  * ```
  * @see {@link loadBalance}, {@link keyPartition}, {@link broadcast}

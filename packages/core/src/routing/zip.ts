@@ -14,7 +14,7 @@ import type { FanInPorts } from './merge.js';
  * @example
  * ```ts
  * graph().source('names', fromArray(['a', 'b'])).source('ages', fromArray([1, 2]))
- *   .node('z', zip(['names', 'ages'])).sink('out', collect()) // [['a', 1], ['b', 2]]
+ *   .node('z', zip<string | number, ['names', 'ages']>(['names', 'ages'])).sink('out', collect()) // [['a', 1], ['b', 2]]
  *   .connect('names', 'z.names').connect('ages', 'z.ages').connect('z', 'out');
  * ```
  * @see {@link merge}, {@link interleave}
