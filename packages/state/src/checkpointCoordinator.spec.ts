@@ -187,6 +187,37 @@ describe('CheckpointCoordinator', () => {
     await expect(new CheckpointCoordinator({ storage, backend }).run(unclaimed)).rejects.toThrow('checkpoint holds state for "x", but no stateful node of this run has that id');
   });
 
+  it('keeps min pause between checkpoints and no more than maxConcurrent in flight', async () => {
+    const clock = new VirtualClock(0);
+    const paused: CheckpointMetadata[] = [];
+    await runFor(
+      clock,
+      new CheckpointCoordinator({ clock, intervalMs: 50, minPauseMs: 200, onCheckpointComplete: (m) => paused.push(m) }).run(slowJob([1, 2, 3, 4, 5, 6, 7, 8]), {
+        runOptions: { clock, creditWindow: 1 },
+      }),
+      1500,
+    );
+    const periodic = paused.filter((m) => !m.final).map((m) => m.timestamp);
+    expect(periodic.length).toBeGreaterThanOrEqual(2);
+    periodic.slice(1).forEach((t, i) => expect(t - periodic[i]!).toBeGreaterThanOrEqual(200));
+
+    // A backend write takes 120 ms: with one checkpoint in flight at most, triggers every 50 ms are skipped meanwhile.
+    const slow = memoryBackend();
+    const slowWrites: StateBackend = { ...slow, write: (cp, op, snap) => new Promise((r) => clock.schedule(() => r(slow.write(cp, op, snap)), 120)) };
+    const spans: Array<[number, number]> = [];
+    await runFor(
+      clock,
+      new CheckpointCoordinator({ clock, backend: slowWrites, intervalMs: 50, maxConcurrent: 1, onCheckpointComplete: (m) => spans.push([m.timestamp, clock.now()]) }).run(
+        slowJob([1, 2, 3, 4, 5, 6, 7, 8]),
+        { runOptions: { clock, creditWindow: 1 } },
+      ),
+      1500,
+    );
+    const starts = spans.slice(0, -1);
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    starts.slice(1).forEach(([start], i) => expect(start).toBeGreaterThanOrEqual(starts[i]![1]));
+  });
+
   it('validates options and usage', async () => {
     expect(() => new CheckpointCoordinator({ intervalMs: 0 })).toThrow(new InvalidArgumentError('CheckpointCoordinator: intervalMs must be a positive number, got 0'));
     expect(() => new CheckpointCoordinator({ minPauseMs: -1 })).toThrow('CheckpointCoordinator: minPauseMs must be a non-negative number, got -1');
