@@ -2,7 +2,7 @@ import { csvDecode, csvEncode } from '@streamweave/formats';
 import { type IncomingMessage, createServer, request as httpRequest } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
-import { type Transformer, InvalidArgumentError, defineTransformer, map, take } from '@streamweave/core';
+import { type Transformer, InvalidArgumentError, VirtualClock, defineTransformer, delay, map, take } from '@streamweave/core';
 import {
   HttpError,
   bearerToken,
@@ -224,6 +224,29 @@ describe('pipelineHandler on node:http', () => {
     expect(torn).toBe(1);
     expect(seen).toBe(1);
     expect(srv.server.listenerCount('request')).toBe(1);
+  });
+
+  it('leaves no timers or in-flight items behind when a client disconnects from a time-based pipeline', async () => {
+    const clock = new VirtualClock();
+    const h = pipelineHandler<number, number>({
+      auth: 'none',
+      holdResponseBytes: 0,
+      run: { clock },
+      build: (input) => input.pipe(delay(1000)),
+    });
+    srv = await listen(h.node);
+    const { req, response } = streamingPost(`${srv.url}/x`);
+    req.write('1\n2\n3\n');
+    await until(() => clock.pendingTimers > 0, 'delayed items to be scheduled');
+    await clock.advanceBy(1000);
+    const res = await response;
+    const first = await new Promise<string>((resolve) => res.once('data', (c: Buffer) => resolve(c.toString())));
+    expect(first.startsWith('1\n')).toBe(true);
+    req.write('4\n');
+    await until(() => clock.pendingTimers > 0, 'item 4 to be delayed');
+    req.destroy();
+    await until(() => h.active === 0, 'the run to be cancelled');
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('keeps serving other clients while one client does not read its response', async () => {
