@@ -55,7 +55,7 @@ const { result: totals } = await pipeline()
   .from(fromArray(joined.result.out))
   .pipe(map((p: JoinedPair<Order, Payment>) => p.left))
   .pipe(lookupJoin(customers, { key: (o: Order) => o.customer, select: (o: Order, name) => ({ name: name!, amount: o.amount }) }))
-  .pipe(keyedReduce((x: { name: string }) => x.name, (sum: number, x: { amount: number }) => sum + x.amount, () => 0))
+  .pipe(keyedReduce((x: { name: string; amount: number }) => x.name, (sum: number, x) => sum + x.amount, () => 0))
   .to(collect())
   .run();
 
