@@ -25,7 +25,7 @@ export interface RouteOptions<D extends string> extends NodeOptions {
  * @see {@link split}, {@link keyPartition}
  */
 export function route<T, R extends string, D extends string>(
-  selector: (item: T) => R | string | undefined,
+  selector: (item: T) => string | undefined,
   routes: readonly R[],
   options: RouteOptions<D>,
 ): MultiPortTransformer<{ in: T }, { [K in R | D]: T }> {
