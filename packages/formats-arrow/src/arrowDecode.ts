@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Transformer } from '@streamweave/core';
 import { asBytes, type CodecOptions, type CodecSink, defineCodec } from '@streamweave/formats';
-import { type RecordBatch, RecordBatchReader } from 'apache-arrow';
+import { type RecordBatch, RecordBatchReader, Table, tableToIPC } from 'apache-arrow';
 import { ArrowFormatError } from './arrowFormatError.js';
 import { frameAt, FramingError, HeaderType, startsWithMagic } from './internal/ipcFraming.js';
 import { batchRows } from './internal/rows.js';
@@ -19,8 +19,9 @@ export interface ArrowDecodeOptions extends CodecOptions {
  * completes: memory is bounded by one message, whatever the input size, and
  * chunk boundaries may fall anywhere. Dictionary batches and several
  * concatenated streams are supported. One exception: a file whose schema is
- * only in its footer (apache-arrow JS writes files so) can only be read whole,
- * so its bytes are kept until the end of input.
+ * only in its footer (apache-arrow JS writes files so) is decoded when its
+ * footer has arrived, so its bytes are kept until the end of input. Message
+ * metadata is checked against the body before apache-arrow sees it.
  *
  * Corrupt framing or metadata, a truncated input and a missing schema are
  * {@link ArrowFormatError}s with the byte offset and record index; a record
@@ -52,7 +53,7 @@ class ArrowDecoder {
   private pending: Uint8Array = new Uint8Array(0);
   /** Stream offset of pending[0]. */
   private base = 0;
-  private stage: 'start' | 'messages' | 'footer' | 'whole' = 'start';
+  private stage: 'start' | 'messages' | 'footer' = 'start';
   private file = false;
   private schema: Uint8Array | undefined;
   private dictionaries: Uint8Array[] = [];
@@ -73,23 +74,17 @@ class ArrowDecoder {
       this.sink.fail({ message: 'expected a Uint8Array chunk', byteOffset: this.base + this.pending.length }, chunk);
       return;
     }
-    if (this.stage === 'whole') {
-      this.whole.push(bytes.slice());
-      this.base += bytes.length;
-      return;
-    }
+    if (this.deferred) this.all.push(bytes.slice());
     this.pending = join(this.pending, bytes);
     this.advance();
   }
 
   end(): void {
     if (this.dead) return;
-    if (this.stage === 'whole') {
-      this.decodeWhole();
-      return;
-    }
+
     if (this.stage === 'footer') {
       if (!endsWithMagic(this.pending)) this.fatal('truncated Arrow file: the footer magic is missing', this.base);
+      else if (this.deferred) this.decodeDeferred();
       return;
     }
     if (this.pending.length > 0 || (this.file && this.stage !== 'start')) {
@@ -99,20 +94,28 @@ class ArrowDecoder {
     if (!this.sawSchema) this.fatal('no Arrow schema message in the input', this.base);
   }
 
-  private whole: Uint8Array[] = [];
+  private deferred = false;
+  private all: Uint8Array[] = [];
+  private later: Array<{ type: number; bytes: Uint8Array; at: number }> = [];
 
-  private decodeWhole(): void {
-    const bytes = concatAll([...this.whole, this.pending]);
-    let batches: RecordBatch[];
+  /** Reads the schema from the footer, then decodes the kept messages as a stream. */
+  private decodeDeferred(): void {
+    let schema: Uint8Array;
     try {
-      if (!endsWithMagic(bytes)) throw new Error('truncated Arrow file: the footer magic is missing');
-      batches = RecordBatchReader.from(bytes).readAll();
+      const reader = RecordBatchReader.from(concatAll(this.all));
+      reader.open();
+      const ipc = tableToIPC(new Table(reader.schema), 'stream');
+      const frame = frameAt(ipc, 0, ipc.length);
+      if (frame === undefined || frame.headerType !== HeaderType.Schema) throw new Error('no schema in the footer');
+      schema = ipc.slice(0, frame.length);
     } catch (e) {
-      this.fatal(`cannot read the Arrow file: ${(e as Error).message}`, this.base, e);
+      this.fatal(`cannot read the Arrow file footer: ${(e as Error).message}`, this.base, e);
       return;
     }
-    this.sawSchema = true;
-    for (const batch of batches) this.emitBatch(batch);
+    this.all = [];
+    this.message(HeaderType.Schema, schema, 0);
+    for (const m of this.later) this.message(m.type, m.bytes, m.at);
+    this.later = [];
   }
 
   private emitBatch(batch: RecordBatch): void {
@@ -166,20 +169,15 @@ class ArrowDecoder {
           this.dictionaries = [];
           continue;
         }
-        if (this.file && this.schema === undefined && frame.headerType !== HeaderType.Schema) {
-          // Writers such as apache-arrow JS put the schema of a file only in its footer: such a
-          // file can only be read whole, so keep its bytes until the end.
-          this.stage = 'whole';
-          this.whole = [fileHeader, buf.slice(pos - frame.length)];
-          this.pending = new Uint8Array(0);
-          return;
+        if (this.file && this.schema === undefined && frame.headerType !== HeaderType.Schema && !this.deferred) {
+          // Writers such as apache-arrow JS put the schema of a file only in its footer: keep
+          // the (checked) messages and the bytes until the footer has been read.
+          this.deferred = true;
+          this.all = [fileHeader, buf.slice(pos - frame.length)];
         }
-        this.message(frame.headerType, message, at);
+        if (this.deferred) this.later.push({ type: frame.headerType, bytes: message.slice(), at });
+        else this.message(frame.headerType, message, at);
       }
-    }
-    if (this.stage === 'whole') {
-      this.pending = pos === 0 ? buf : buf.slice(pos);
-      return;
     }
     if (this.stage === 'footer') {
       // Only the trailing magic matters: the messages were read in stream order.

@@ -54,38 +54,97 @@ export function frameAt(buf: Uint8Array, pos: number, maxMessageBytes: number): 
   return { length, headerType };
 }
 
-/** Reads Message.headerType (field 1) and Message.bodyLength (field 3) from the flatbuffer at `start`. */
-function readMessage(view: DataView, start: number, size: number): { headerType: number; bodyLength: number } {
-  const end = start + size;
-  const check = (at: number, bytes: number) => {
-    if (at < start || at + bytes > end) throw new FramingError('corrupt message metadata (flatbuffer offset out of range)', at - start);
-  };
-  check(start, 4);
-  const table = start + view.getUint32(start, true);
-  check(table, 4);
-  const vtable = table - view.getInt32(table, true);
-  check(vtable, 4);
-  const vtableSize = view.getUint16(vtable, true);
-  const field = (index: number): number => {
+/** Bounds-checked reads of flatbuffer tables inside [start, end). */
+class Flat {
+  constructor(
+    readonly view: DataView,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  check(at: number, bytes: number): void {
+    if (at < this.start || at + bytes > this.end) throw new FramingError('corrupt message metadata (flatbuffer offset out of range)', at - this.start);
+  }
+  /** Position of the table an offset at `at` points to. */
+  deref(at: number): number {
+    this.check(at, 4);
+    const t = at + this.view.getUint32(at, true);
+    this.check(t, 4);
+    return t;
+  }
+  /** Position of field `index` of the table at `table`, or 0 when absent. */
+  field(table: number, index: number): number {
+    const vtable = table - this.view.getInt32(table, true);
+    this.check(vtable, 4);
+    const size = this.view.getUint16(vtable, true);
     const entry = 4 + 2 * index;
-    if (entry + 2 > vtableSize) return 0;
-    check(vtable + entry, 2);
-    return view.getUint16(vtable + entry, true);
-  };
-  const typeOffset = field(1);
-  const lengthOffset = field(3);
+    if (entry + 2 > size) return 0;
+    this.check(vtable + entry, 2);
+    const off = this.view.getUint16(vtable + entry, true);
+    return off === 0 ? 0 : table + off;
+  }
+  int64(at: number): number {
+    this.check(at, 8);
+    return Number(this.view.getBigInt64(at, true));
+  }
+  /** A vector of `width`-byte structs: [first element position, count]. */
+  structs(fieldAt: number, width: number): [number, number] {
+    if (fieldAt === 0) return [0, 0];
+    const v = this.deref(fieldAt);
+    const count = this.view.getUint32(v, true);
+    this.check(v + 4, count * width);
+    return [v + 4, count];
+  }
+}
+
+/** Reads Message.headerType and Message.bodyLength, and checks batch metadata against the body. */
+function readMessage(view: DataView, start: number, size: number): { headerType: number; bodyLength: number } {
+  const f = new Flat(view, start, start + size);
+  const table = f.deref(start);
+  const typeAt = f.field(table, 1);
+  const lengthAt = f.field(table, 3);
   let headerType = 0;
-  if (typeOffset !== 0) {
-    check(table + typeOffset, 1);
-    headerType = view.getUint8(table + typeOffset);
+  if (typeAt !== 0) {
+    f.check(typeAt, 1);
+    headerType = view.getUint8(typeAt);
   }
-  let bodyLength = 0;
-  if (lengthOffset !== 0) {
-    check(table + lengthOffset, 8);
-    bodyLength = Number(view.getBigInt64(table + lengthOffset, true));
-  }
+  const bodyLength = lengthAt === 0 ? 0 : f.int64(lengthAt);
   if (headerType < 1 || headerType > 5) throw new FramingError(`unknown message header type ${headerType}`, 0);
+  if (headerType === HeaderType.RecordBatch || headerType === HeaderType.DictionaryBatch) {
+    const headerAt = f.field(table, 2);
+    if (headerAt === 0) throw new FramingError('batch message without a header', 0);
+    let batch = f.deref(headerAt);
+    if (headerType === HeaderType.DictionaryBatch) {
+      const dataAt = f.field(batch, 1);
+      if (dataAt === 0) throw new FramingError('dictionary batch without data', 0);
+      batch = f.deref(dataAt);
+    }
+    checkBatch(f, batch, bodyLength);
+  }
   return { headerType, bodyLength };
+}
+
+/**
+ * Rejects record batch metadata that points outside the body or claims more
+ * rows than the body can hold: apache-arrow trusts these numbers and can loop
+ * for a very long time on a corrupt length.
+ */
+function checkBatch(f: Flat, batch: number, bodyLength: number): void {
+  const maxRows = bodyLength * 8 + 65_536;
+  const lengthAt = f.field(batch, 0);
+  const rows = lengthAt === 0 ? 0 : f.int64(lengthAt);
+  if (rows < 0 || rows > maxRows) throw new FramingError(`record batch length ${rows} does not fit a ${bodyLength}-byte body`, 0);
+  const [nodes, nodeCount] = f.structs(f.field(batch, 1), 16);
+  for (let i = 0; i < nodeCount; i++) {
+    const length = f.int64(nodes + 16 * i);
+    const nulls = f.int64(nodes + 16 * i + 8);
+    if (length < 0 || length > maxRows || nulls < 0 || nulls > length) throw new FramingError(`field node ${i} has an impossible length ${length} / null count ${nulls}`, 0);
+  }
+  const [buffers, bufferCount] = f.structs(f.field(batch, 2), 16);
+  for (let i = 0; i < bufferCount; i++) {
+    const offset = f.int64(buffers + 16 * i);
+    const length = f.int64(buffers + 16 * i + 8);
+    if (offset < 0 || length < 0 || offset + length > bodyLength) throw new FramingError(`buffer ${i} lies outside the message body`, 0);
+  }
 }
 
 /** Arrow file magic `ARROW1`. */
