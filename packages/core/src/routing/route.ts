@@ -24,7 +24,7 @@ export interface RouteOptions<D extends string> extends NodeOptions {
  * ```
  * @see {@link split}, {@link keyPartition}
  */
-export function route<T, R extends string, D extends string>(
+export function route<T, const R extends string, const D extends string>(
   selector: (item: T) => string | undefined,
   routes: readonly R[],
   options: RouteOptions<D>,
