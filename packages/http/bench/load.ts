@@ -1,7 +1,7 @@
 // Load benchmark: autocannon against pipeline-backed endpoints and plain
 // handlers doing the same work, each server in its own process.
 //   pnpm --filter @streamweave/http bench            (10 s per mode, 100k requests for memory)
-//   BENCH_SECONDS=5 BENCH_REQUESTS=20000 pnpm --filter @streamweave/http bench
+//   BENCH_SECONDS=5 BENCH_REQUESTS=20000 BENCH_ROWS=1000 BENCH_MODES=item-plain,item-pipeline pnpm --filter @streamweave/http bench
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,8 @@ async function heapMb(port: number): Promise<number> {
 
 const rows: string[] = [];
 const rps: Record<string, number> = {};
-for (const mode of ['stream-plain', 'stream-pipeline', 'item-plain', 'item-pipeline']) {
+const modes = (process.env['BENCH_MODES'] ?? 'stream-plain,stream-pipeline,item-plain,item-pipeline').split(',');
+for (const mode of modes) {
   const { port, child } = await start(mode);
   try {
     await load(port, mode, { duration: 2 }); // warm-up (JIT, pools)
@@ -66,5 +67,9 @@ for (const mode of ['stream-plain', 'stream-pipeline', 'item-plain', 'item-pipel
   }
 }
 console.log(rows.join('\n'));
-console.log(`streamed NDJSON body (${rowsPerBody} rows), pipelineHandler vs plain: ${(rps['stream-pipeline']! / rps['stream-plain']!).toFixed(2)}×`);
-console.log(`request-per-item, requestServer vs plain:                ${(rps['item-pipeline']! / rps['item-plain']!).toFixed(2)}×`);
+if (rps['stream-pipeline'] && rps['stream-plain']) {
+  console.log(`streamed NDJSON body (${rowsPerBody} rows), pipelineHandler vs plain: ${(rps['stream-pipeline'] / rps['stream-plain']).toFixed(2)}×`);
+}
+if (rps['item-pipeline'] && rps['item-plain']) {
+  console.log(`request-per-item, requestServer vs plain:                ${(rps['item-pipeline'] / rps['item-plain']).toFixed(2)}×`);
+}

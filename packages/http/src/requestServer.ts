@@ -90,7 +90,7 @@ export interface RequestServer extends StreamHandler {
 interface Pending {
   readonly item: HttpRequestItem;
   readonly ex: Exchange;
-  cancelTimer: Cancel;
+  readonly deadline: number;
   taken: boolean;
 }
 
@@ -149,9 +149,31 @@ export function requestServer(options: RequestServerOptions): RequestServer {
     if (!s) listeners.set(route, (s = new Set()));
     return s;
   };
+  // One timer for all requests: with a fixed timeout, deadlines follow arrival
+  // order, which is the Map's iteration order, so the earliest is always first.
+  let cancelSweep: Cancel | undefined;
+  const sweep = () => {
+    cancelSweep = undefined;
+    const now = clock.now();
+    for (const p of pending.values()) {
+      if (p.deadline > now) break;
+      timedOut++;
+      forget(p);
+      sendError(p.ex, 504, `request ${p.item.id} (route "${p.item.route}") got no response within ${timeoutMs} ms`);
+    }
+    armSweep();
+  };
+  const armSweep = () => {
+    if (cancelSweep) return;
+    const first = pending.values().next();
+    if (!first.done) cancelSweep = clock.schedule(sweep, first.value.deadline - clock.now());
+  };
   const forget = (p: Pending) => {
     pending.delete(p.item.id);
-    p.cancelTimer();
+    if (pending.size === 0 && cancelSweep) {
+      cancelSweep();
+      cancelSweep = undefined;
+    }
     if (!p.taken) {
       const q = queueOf(p.item.route);
       const i = q.indexOf(p);
@@ -199,19 +221,14 @@ export function requestServer(options: RequestServerOptions): RequestServer {
       method: ex.method,
       path,
       params,
-      query: Object.fromEntries(new URLSearchParams(q < 0 ? '' : ex.url.slice(q + 1))),
+      query: q < 0 ? {} : Object.fromEntries(new URLSearchParams(ex.url.slice(q + 1))),
       headers,
       body,
     };
     if (pending.has(item.id)) return sendError(ex, 409, `request id ${JSON.stringify(item.id)} is already in flight`);
-    const p: Pending = { item, ex, taken: false, cancelTimer: () => undefined };
+    const p: Pending = { item, ex, taken: false, deadline: clock.now() + timeoutMs };
     pending.set(item.id, p);
-    p.cancelTimer = clock.schedule(() => {
-      if (pending.get(item.id) !== p) return;
-      timedOut++;
-      forget(p);
-      sendError(ex, 504, `request ${item.id} (route "${route}") got no response within ${timeoutMs} ms`);
-    }, timeoutMs);
+    armSweep();
     ex.signal.addEventListener(
       'abort',
       () => {
@@ -265,8 +282,8 @@ export function requestServer(options: RequestServerOptions): RequestServer {
             if (s.size > 0) continue;
             // Nobody is left to take these: answer rather than let them wait for the timeout.
             for (const p of queueOf(n).splice(0)) {
-              pending.delete(p.item.id);
-              p.cancelTimer();
+              p.taken = true;
+              forget(p);
               sendError(p.ex, 503, `route "${n}" stopped before taking request ${p.item.id}`);
             }
           }
