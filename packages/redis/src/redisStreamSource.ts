@@ -1,0 +1,336 @@
+import {
+  defineProducer,
+  InvalidArgumentError,
+  type JsonValue,
+  type NodeOptions,
+  type Producer,
+  type ProducerContext,
+  type SourceReader,
+  StreamWeaveError,
+} from '@streamweave/core';
+import type { Redis } from 'ioredis';
+import { connect, describeConnection, type RedisConnection } from './internal/connection.js';
+
+/** One stream entry. */
+export interface RedisStreamEntry {
+  readonly stream: string;
+  /** Entry id, `<ms>-<seq>`. */
+  readonly id: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link redisStreamSource}. */
+export interface RedisStreamSourceOptions<T> extends NodeOptions {
+  /** `redis://` URL or ioredis options (default `redis://127.0.0.1:6379`). */
+  readonly connection?: RedisConnection;
+  readonly stream: string;
+  /** Consumer group; created (with MKSTREAM) when missing, starting at `startId`. */
+  readonly group: string;
+  /** This consumer's name within the group; stable across restarts so its pending entries are re-delivered. */
+  readonly consumer: string;
+  /** Where a newly created group starts (default `'0'`: the whole stream; `'$'`: only new entries). */
+  readonly startId?: string;
+  /** Entry → item (default: the {@link RedisStreamEntry}). A throw goes through the error strategy. */
+  readonly decode?: (entry: RedisStreamEntry) => T;
+  /** Entries per XREADGROUP (default 100). */
+  readonly count?: number;
+  /** BLOCK of each XREADGROUP in ms (default 500): the longest a drain waits for a read in progress. */
+  readonly blockMs?: number;
+  /** Entries of other consumers idle this long are claimed with XAUTOCLAIM (default 30 000 ms). */
+  readonly claimIdleMs?: number;
+  /** How often XAUTOCLAIM runs (default: every `claimIdleMs / 2`). */
+  readonly claimIntervalMs?: number;
+  /** Connection retries before failing (default 5). */
+  readonly retries?: number;
+}
+
+/** A Redis Streams source: a replayable producer plus the checkpoint-completion hook. */
+export interface RedisStreamSource<T> extends Producer<T> {
+  /**
+   * XACKs every entry emitted up to a checkpoint's position (what `position()` returned
+   * at the barrier). Call it only when the checkpoint is complete.
+   */
+  commitCheckpoint(position: JsonValue | undefined): Promise<void>;
+  /** Alias of {@link RedisStreamSource.commitCheckpoint}. */
+  onCheckpointComplete(position: JsonValue | undefined): Promise<void>;
+}
+
+interface Position {
+  readonly last: string;
+  readonly seq: number;
+}
+
+type XEntries = Array<[string, string[] | null]>;
+
+/**
+ * Reads a Redis stream with a consumer group. First it re-delivers this consumer's own
+ * pending entries (read but never acknowledged: a crash lost their processing), then new
+ * ones with XREADGROUP `>` (BLOCK bounded), and every `claimIntervalMs` it takes over
+ * entries a dead consumer left pending longer than `claimIdleMs` (XAUTOCLAIM). Entries
+ * are acknowledged (XACK) only by {@link RedisStreamSource.commitCheckpoint}, so an
+ * entry is never acknowledged before the checkpoint covering it completes: at-least-once.
+ *
+ * Position: `{ last, seq }`, the last delivered id and the number of entries emitted;
+ * restoring re-delivers the consumer's pending entries (at-least-once).
+ *
+ * @example
+ * ```ts
+ * const source = redisStreamSource({ stream: 'events', group: 'billing', consumer: 'worker-1', name: 'events' });
+ * const coordinator = new CheckpointCoordinator({ intervalMs: 1000,
+ *   onCheckpointComplete: (meta) => void source.commitCheckpoint(meta.positions['events']) });
+ * ```
+ * @see {@link redisStreamSink}
+ */
+export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSourceOptions<T>): RedisStreamSource<T> {
+  validate(options);
+  const connection = options.connection ?? 'redis://127.0.0.1:6379';
+  // Emitted, not yet acknowledged, in emission order: entry ids with their emission number.
+  const unacked: Array<{ id: string; seq: number }> = [];
+  const unackedIds = new Set<string>();
+  let seq = 0;
+  let ackConnection: Promise<Redis> | undefined;
+
+  const producer = defineProducer<T>(
+    'redisStreamSource',
+    { stream: options.stream, group: options.group, consumer: options.consumer },
+    options,
+    (ctx) => {
+      live++;
+      return new Reader<T>(options, connection, ctx, {
+        closed() {
+          if (--live === 0) closeAck();
+        },
+        emitted(id) {
+          seq++;
+          unacked.push({ id, seq });
+          unackedIds.add(id);
+        },
+        isUnacked: (id) => unackedIds.has(id),
+        seq: () => seq,
+      });
+    },
+  );
+
+  const commitCheckpoint = async (position: JsonValue | undefined): Promise<void> => {
+    if (position === undefined) return;
+    const p = parsePosition(position);
+    let n = 0;
+    while (n < unacked.length && unacked[n]!.seq <= p.seq) n++;
+    if (n === 0) return;
+    const ids = unacked.slice(0, n).map((u) => u.id);
+    ackConnection ??= connect(connection, options.retries ?? 5).catch((e: unknown) => {
+      ackConnection = undefined;
+      throw new StreamWeaveError(`redisStreamSource: cannot connect to Redis at ${describeConnection(connection)}`, { cause: e });
+    });
+    const redis = await ackConnection;
+    await redis.xack(options.stream, options.group, ...ids);
+    unacked.splice(0, n);
+    for (const id of ids) unackedIds.delete(id);
+    // Between runs keep no idle connection: it would keep the process alive.
+    if (live === 0) closeAck();
+  };
+  let live = 0;
+  const closeAck = () => {
+    const c = ackConnection;
+    ackConnection = undefined;
+    void c?.then((r) => r.disconnect(), () => undefined);
+  };
+
+  return { ...producer, commitCheckpoint, onCheckpointComplete: commitCheckpoint };
+}
+
+function validate<T>(o: RedisStreamSourceOptions<T>): void {
+  if (!o || typeof o !== 'object') throw new InvalidArgumentError('redisStreamSource: options must be an object');
+  for (const k of ['stream', 'group', 'consumer'] as const) {
+    if (typeof o[k] !== 'string' || o[k] === '') throw new InvalidArgumentError(`redisStreamSource: \`${k}\` must be a non-empty string`);
+  }
+  if (o.decode !== undefined && typeof o.decode !== 'function') throw new InvalidArgumentError('redisStreamSource: `decode` must be a function');
+  for (const k of ['count', 'blockMs', 'claimIdleMs', 'claimIntervalMs'] as const) {
+    const v = o[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new InvalidArgumentError(`redisStreamSource: \`${k}\` must be a positive integer, got ${String(v)}`);
+  }
+}
+
+function parsePosition(p: JsonValue): Position {
+  const o = p as { last?: unknown; seq?: unknown } | null;
+  if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.last !== 'string' || typeof o.seq !== 'number') {
+    throw new InvalidArgumentError(`redisStreamSource: a position must look like { last: "<id>", seq: <n> }, got ${JSON.stringify(p)}`);
+  }
+  return { last: o.last, seq: o.seq };
+}
+
+interface Ledger {
+  closed(): void;
+  emitted(id: string): void;
+  isUnacked(id: string): boolean;
+  seq(): number;
+}
+
+class Reader<T> implements SourceReader<T> {
+  private redis: Redis | undefined;
+  private starting: Promise<Redis> | undefined;
+  private last = '0-0';
+  /** '0' cursor while re-delivering own pending entries, then '>' for new ones. */
+  private cursor = '0';
+  private buffer: RedisStreamEntry[] = [];
+  private head = 0;
+  private nextClaim: number;
+  private claimCursor = '0-0';
+  private position_ = 0;
+  private readonly decode: (e: RedisStreamEntry) => T;
+  private readonly stopped: Promise<void>;
+
+  constructor(
+    private readonly o: RedisStreamSourceOptions<T>,
+    private readonly connection: RedisConnection,
+    private readonly ctx: ProducerContext,
+    private readonly ledger: Ledger,
+  ) {
+    this.decode = o.decode ?? ((e) => e as unknown as T);
+    this.nextClaim = ctx.clock.now();
+    this.stopped = new Promise((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  position(): JsonValue {
+    return { last: this.last, seq: this.ledger.seq() };
+  }
+
+  seek(position: JsonValue): void {
+    // Restoring re-delivers this consumer's pending entries from the start ('0'): at-least-once.
+    this.last = parsePosition(position).last;
+  }
+
+  async pull(emit: (item: T) => void, demand: number): Promise<boolean> {
+    const redis = this.redis ?? (await this.start());
+    while (this.buffer.length - this.head === 0) {
+      if (this.ctx.signal.aborted) return true;
+      await this.fill(redis);
+    }
+    let n = 0;
+    while (n < demand && this.head < this.buffer.length) {
+      const entry = this.buffer[this.head++]!;
+      const position = this.position_++;
+      let attempt = 1;
+      for (;;) {
+        let item: T;
+        try {
+          item = this.decode(entry);
+        } catch (e) {
+          const d = this.ctx.fail(new StreamWeaveError(`cannot decode entry ${entry.stream}/${entry.id}`, { cause: e }), entry, position, attempt);
+          if (d.action === 'retry') {
+            attempt++;
+            continue;
+          }
+          if (d.action === 'stop') throw d.error;
+          // Skipped or dead-lettered: handled, so it is acknowledged with the next checkpoint.
+          this.taken(entry);
+          break;
+        }
+        this.taken(entry);
+        emit(item);
+        n++;
+        break;
+      }
+    }
+    if (this.head === this.buffer.length) {
+      this.buffer = [];
+      this.head = 0;
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const r = this.redis;
+    this.redis = undefined;
+    this.ledger.closed();
+    // A blocked XREADGROUP would keep quit() waiting: disconnect at once.
+    r?.disconnect();
+  }
+
+  private taken(entry: RedisStreamEntry): void {
+    this.last = maxId(this.last, entry.id);
+    this.ledger.emitted(entry.id);
+  }
+
+  private start(): Promise<Redis> {
+    this.starting ??= (async () => {
+      let redis: Redis;
+      try {
+        redis = await connect(this.connection, this.o.retries ?? 5);
+      } catch (e) {
+        this.starting = undefined;
+        throw new StreamWeaveError(`redisStreamSource: cannot connect to Redis at ${describeConnection(this.connection)}`, {
+          component: this.ctx.component,
+          cause: e,
+        });
+      }
+      try {
+        await redis.xgroup('CREATE', this.o.stream, this.o.group, this.o.startId ?? '0', 'MKSTREAM');
+      } catch (e) {
+        if (!String((e as Error).message).startsWith('BUSYGROUP')) {
+          redis.disconnect();
+          this.starting = undefined;
+          throw new StreamWeaveError(`redisStreamSource: cannot create group "${this.o.group}" on "${this.o.stream}"`, {
+            component: this.ctx.component,
+            cause: e,
+          });
+        }
+      }
+      this.redis = redis;
+      return redis;
+    })();
+    return this.starting;
+  }
+
+  private async fill(redis: Redis): Promise<void> {
+    const { stream, group, consumer } = this.o;
+    const count = this.o.count ?? 100;
+    const claimIdle = this.o.claimIdleMs ?? 30_000;
+    if (this.cursor === '>' && this.ctx.clock.now() >= this.nextClaim) {
+      this.nextClaim = this.ctx.clock.now() + (this.o.claimIntervalMs ?? Math.max(1, Math.floor(claimIdle / 2)));
+      const [next, entries] = (await redis.xautoclaim(stream, group, consumer, claimIdle, this.claimCursor, 'COUNT', count)) as [string, XEntries, string[]?];
+      this.claimCursor = next;
+      // Our own entries awaiting their checkpoint are idle too: never re-emit them.
+      this.push(entries.filter((e) => e !== null && !this.ledger.isUnacked(e[0])));
+      if (this.buffer.length > this.head) return;
+    }
+    if (this.cursor === '0') {
+      const res = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, this.pendingCursor)) as Array<[string, XEntries]> | null;
+      const entries = res?.[0]?.[1] ?? [];
+      if (entries.length === 0) {
+        this.cursor = '>';
+        return;
+      }
+      this.pendingCursor = entries[entries.length - 1]![0];
+      this.push(entries.filter((e) => !this.ledger.isUnacked(e[0])));
+      return;
+    }
+    const read = redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', this.o.blockMs ?? 500, 'STREAMS', stream, '>') as Promise<Array<[string, XEntries]> | null>;
+    const res = await Promise.race([read, this.stopped.then(() => null)]);
+    read.catch(() => undefined);
+    if (res) this.push(res[0]?.[1] ?? []);
+  }
+
+  private pendingCursor = '0';
+
+  private push(entries: XEntries): void {
+    for (const [id, kv] of entries) {
+      const fields: Record<string, string> = {};
+      // A pending entry deleted from the stream comes back without fields.
+      const list = kv ?? [];
+      for (let i = 0; i + 1 < list.length; i += 2) fields[list[i]!] = list[i + 1]!;
+      this.buffer.push({ stream: this.o.stream, id, fields });
+    }
+  }
+}
+
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
+  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+}
+
+const maxId = (a: string, b: string) => (compareIds(a, b) >= 0 ? a : b);
