@@ -133,8 +133,10 @@ class JsonStreamDecoder<T> {
     }
     try {
       this.scan(bytes);
+      this.flushValues();
     } catch (e) {
       if (e instanceof StructureError) {
+        this.flushValues();
         this.sink.fail({ message: e.message, byteOffset: e.byteOffset, recordIndex: this.records }, undefined);
         this.mode = Mode.Done;
         this.fatal = true;
@@ -153,6 +155,7 @@ class JsonStreamDecoder<T> {
     if (this.mode === Mode.Scan && this.scanScalar && !this.scanInString && this.frames.length === 0) {
       // A top-level scalar document ends at end of input.
       this.finishScan(this.base, new Uint8Array(0), 0);
+      this.flushValues();
       this.mode = Mode.Done;
     }
     if (this.mode !== Mode.Done) {
@@ -352,7 +355,7 @@ class JsonStreamDecoder<T> {
       this.overlong = false;
       return;
     }
-    this.emitValue(bytes);
+    this.queueValue(bytes);
   }
 
   private overlong = false;
@@ -364,7 +367,7 @@ class JsonStreamDecoder<T> {
       this.overlong = true;
       this.parts = [];
       this.sink.fail(
-        { message: `value longer than maxRecordBytes (${this.maxRecordBytes})`, byteOffset: this.valueOffset, recordIndex: this.records++ },
+        { message: `value longer than maxRecordBytes (${this.maxRecordBytes})`, byteOffset: this.valueOffset, recordIndex: (this.flushValues(), this.records++) },
         undefined,
       );
       return;
@@ -373,9 +376,63 @@ class JsonStreamDecoder<T> {
     this.parts.push(part.slice());
   }
 
-  private emitValue(bytes: Uint8Array): void {
+  /** Values completed in the current chunk, parsed together by flushValues(). */
+  private values: Array<{ bytes: Uint8Array; offset: number }> = [];
+  private valuesBytes = 0;
+
+  private queueValue(bytes: Uint8Array): void {
+    // `bytes` is already a copy (keepPart), never a view of the upstream's buffer.
+    this.values.push({ bytes, offset: this.valueOffset });
+    this.valuesBytes += bytes.length;
+  }
+
+  /**
+   * Parses the queued values with one TextDecoder call and one JSON.parse of
+   * `[v1,v2,…]` (far cheaper than one call each); when that fails, each value is
+   * parsed alone so that only the bad ones are reported.
+   */
+  private flushValues(): void {
+    const values = this.values;
+    if (values.length === 0) return;
+    this.values = [];
+    const joined = new Uint8Array(this.valuesBytes + values.length + 1);
+    this.valuesBytes = 0;
+    joined[0] = LBRACKET;
+    let o = 1;
+    for (const v of values) {
+      joined.set(v.bytes, o);
+      o += v.bytes.length;
+      joined[o++] = COMMA;
+    }
+    joined[o - 1] = RBRACKET;
+    let parsed: unknown[] | undefined;
+    try {
+      parsed = JSON.parse(this.decoder.decode(joined)) as unknown[];
+      if (parsed.length !== values.length) parsed = undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined) {
+      for (const v of values) this.emitValue(v.bytes, v.offset);
+      return;
+    }
+    for (let k = 0; k < parsed.length; k++) this.emitParsed(parsed[k], this.records++, values[k]!.offset);
+  }
+
+  private emitParsed(value: unknown, index: number, byteOffset: number): void {
+    if (this.schema !== undefined) {
+      const r = validateSync(this.schema, value);
+      if (!r.ok) {
+        this.sink.fail({ message: r.message, byteOffset, recordIndex: index }, value);
+        return;
+      }
+      value = r.value;
+    }
+    this.sink.emit(value as T);
+  }
+
+  private emitValue(bytes: Uint8Array, byteOffset: number): void {
     const index = this.records++;
-    const byteOffset = this.valueOffset;
     let text: string;
     try {
       text = this.decoder.decode(bytes);
@@ -390,15 +447,7 @@ class JsonStreamDecoder<T> {
       this.sink.fail({ message: 'malformed JSON value', byteOffset, recordIndex: index, cause: e }, text);
       return;
     }
-    if (this.schema !== undefined) {
-      const r = validateSync(this.schema, value);
-      if (!r.ok) {
-        this.sink.fail({ message: r.message, byteOffset, recordIndex: index }, value);
-        return;
-      }
-      value = r.value;
-    }
-    this.sink.emit(value as T);
+    this.emitParsed(value, index, byteOffset);
   }
 
   /** Inside an object key string. */
