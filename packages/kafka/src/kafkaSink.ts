@@ -76,7 +76,12 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
         const out = batch;
         batch = [];
         return serial.add(async () => {
-          await (await connect()).send(out, compression);
+          const c = await connect();
+          try {
+            await c.send(out, compression);
+          } catch (e) {
+            throw new StreamWeaveError(`kafkaSink: producing ${out.length} records failed`, { component: ctx.component, cause: e });
+          }
           records += out.length;
           batches++;
         });
@@ -84,11 +89,16 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaSink' });
       return {
+        // item() stays synchronous: a pending promise would let the next barrier overtake
+        // queued items. A full batch holds one credit until it is acknowledged instead.
         item(value) {
+          if (serial.failed) throw serial.failed.error;
           const r = toRecord(value as T);
           batch.push({ ...r, topic: r.topic ?? options.topic });
-          if (batch.length >= batchSize) return flush();
-          return undefined;
+          if (batch.length >= batchSize) {
+            const hold = ctx.hold();
+            flush().then(hold.release, hold.release);
+          }
         },
         signal(s) {
           if (!isCheckpointBarrier(s)) return;
@@ -104,12 +114,15 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           return { records, batches };
         },
         teardown() {
-          const p = producer;
-          producer = undefined;
+          // After the queued steps: they may still open the producer.
           void serial
             .settled()
             .catch(() => undefined)
-            .then(() => p?.then((c) => c.close()))
+            .then(() => {
+              const p = producer;
+              producer = undefined;
+              return p?.then((c) => c.close());
+            })
             .catch(() => undefined);
         },
       };

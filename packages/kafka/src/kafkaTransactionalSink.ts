@@ -11,7 +11,7 @@ export interface KafkaTransactionalSinkOptions<T> extends NodeOptions {
   readonly client: KafkaClient;
   readonly topic: string;
   /** The Kafka source of this job: its consumer group's offsets are committed inside each transaction. */
-  readonly source: KafkaSource<unknown>;
+  readonly source: Pick<KafkaSource<unknown>, 'groupId' | 'takeBarrierPosition'>;
   /** Stable per job (and per parallel instance): a restarted job with the same id fences the old one and aborts its open transaction. */
   readonly transactionalId: string;
   readonly toRecord?: (item: T) => KafkaOutgoingRecord;
@@ -113,11 +113,15 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaTransactionalSink' });
       return {
+        // Synchronous, so a barrier never overtakes an item (see kafkaSink).
         item(value) {
+          if (serial.failed) throw serial.failed.error;
           const r = toRecord(value as T);
           pending.push({ ...r, topic: r.topic ?? options.topic });
-          if (pending.length >= batchSize) return sendPending();
-          return undefined;
+          if (pending.length >= batchSize) {
+            const hold = ctx.hold();
+            sendPending().then(hold.release, hold.release);
+          }
         },
         signal(s) {
           if (!isCheckpointBarrier(s)) return;
@@ -132,8 +136,7 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
           return { records, transactions };
         },
         teardown() {
-          const p = producer;
-          producer = undefined;
+          // After the queued steps: they may still open the producer.
           void serial
             .settled()
             .catch(() => undefined)
@@ -141,6 +144,8 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
               // A transaction still open here belongs to a failed or cancelled run.
               if (txn) await txn.abort().catch(() => undefined);
               txn = undefined;
+              const p = producer;
+              producer = undefined;
               await (await p)?.close();
             })
             .catch(() => undefined);

@@ -82,12 +82,16 @@ export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>): Consumer
       };
       return {
         item(value) {
+          if (serial.failed) throw serial.failed.error;
           const args: Array<string | Buffer | number> = [];
           for (const [k, v] of Object.entries(toFields(value as T))) args.push(k, v);
           if (args.length === 0) throw new StreamWeaveError('an entry needs at least one field; toFields returned none');
           batch.push(args);
-          if (batch.length >= batchSize) return flush();
-          return undefined;
+          // Synchronous, so a barrier never overtakes an item; a full batch holds one credit until written.
+          if (batch.length >= batchSize) {
+            const hold = ctx.hold();
+            flush().then(hold.release, hold.release);
+          }
         },
         signal(s) {
           if (isCheckpointBarrier(s)) flush().catch(() => undefined);
@@ -97,12 +101,15 @@ export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>): Consumer
           return { entries, batches };
         },
         teardown() {
-          const r = redis;
-          redis = undefined;
+          // After the queued steps: they may still open the connection.
           void serial
             .settled()
             .catch(() => undefined)
-            .then(() => r?.then((c) => c.quit()))
+            .then(() => {
+              const r = redis;
+              redis = undefined;
+              return r?.then((c) => c.quit());
+            })
             .catch(() => undefined);
         },
       };

@@ -15,6 +15,11 @@ export class Serial {
     return this.settled();
   }
 
+  /** The first failure so far, if any. */
+  get failed(): { readonly error: unknown } | undefined {
+    return this.failure;
+  }
+
   /** Settles after every queued step; rejects with the first failure. */
   settled(): Promise<void> {
     return this.chain.then(() => {
