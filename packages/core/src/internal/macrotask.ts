@@ -3,13 +3,20 @@
 type Immediate = (cb: () => void) => unknown;
 const immediate = (globalThis as { setImmediate?: Immediate }).setImmediate;
 
+/** The slice of MessageChannel used here, typed locally so Node-only consumers need no DOM lib. */
+interface Channel {
+  port1: { onmessage: ((event: unknown) => void) | null };
+  port2: { postMessage(message: unknown): void };
+}
+const MessageChannelCtor = (globalThis as { MessageChannel?: new () => Channel }).MessageChannel;
+
 let channelQueue: Array<() => void> | undefined;
-let channel: MessageChannel | undefined;
+let channel: Channel | undefined;
 
 function viaChannel(cb: () => void): void {
   if (!channel) {
     channelQueue = [];
-    channel = new MessageChannel();
+    channel = new MessageChannelCtor!();
     channel.port1.onmessage = () => channelQueue!.shift()?.();
   }
   channelQueue!.push(cb);
