@@ -75,12 +75,32 @@ class ArrowDecoder {
       return;
     }
     if (this.deferred) this.all.push(bytes.slice());
-    this.pending = join(this.pending, bytes);
+    // Gather chunks until the next message is complete: joining at every chunk would copy
+    // a large message over and over.
+    this.parts.push(bytes);
+    this.partsBytes += bytes.length;
+    if (this.pending.length + this.partsBytes < this.need) return;
+    this.pending = concatAll([this.pending, ...this.parts]);
+    this.parts = [];
+    this.partsBytes = 0;
     this.advance();
   }
 
+  private parts: Uint8Array[] = [];
+  private partsBytes = 0;
+  /** Bytes needed in `pending` before the next message can be framed. */
+  private need = 0;
+
   end(): void {
     if (this.dead) return;
+    if (this.partsBytes > 0) {
+      this.pending = concatAll([this.pending, ...this.parts]);
+      this.parts = [];
+      this.partsBytes = 0;
+      this.need = 0;
+      this.advance();
+      if (this.dead) return;
+    }
 
     if (this.stage === 'footer') {
       if (!endsWithMagic(this.pending)) this.fatal('truncated Arrow file: the footer magic is missing', this.base);
@@ -106,7 +126,7 @@ class ArrowDecoder {
       reader.open();
       const ipc = tableToIPC(new Table(reader.schema), 'stream');
       const frame = frameAt(ipc, 0, ipc.length);
-      if (frame === undefined || frame.headerType !== HeaderType.Schema) throw new Error('no schema in the footer');
+      if (typeof frame === 'number' || frame.headerType !== HeaderType.Schema) throw new Error('no schema in the footer');
       schema = ipc.slice(0, frame.length);
     } catch (e) {
       this.fatal(`cannot read the Arrow file footer: ${(e as Error).message}`, this.base, e);
@@ -156,7 +176,11 @@ class ArrowDecoder {
           this.fatal(`corrupt Arrow IPC message: ${(e as Error).message}`, this.base + pos + offset, e);
           return;
         }
-        if (frame === undefined) break;
+        if (typeof frame === 'number') {
+          this.need = frame;
+          break;
+        }
+        this.need = 0;
         const message = buf.subarray(pos, pos + frame.length);
         const at = this.base + pos;
         pos += frame.length;
@@ -188,6 +212,7 @@ class ArrowDecoder {
     }
     this.base += pos;
     this.pending = pos === 0 ? buf : buf.slice(pos);
+    // `need` counted from the start of the unframed message, which is now pending[0].
   }
 
   private message(headerType: number, message: Uint8Array, at: number): void {
@@ -219,14 +244,6 @@ class ArrowDecoder {
 
 /** `ARROW1` and two bytes of padding. */
 const fileHeader = Uint8Array.of(0x41, 0x52, 0x52, 0x4f, 0x57, 0x31, 0, 0);
-
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const r = new Uint8Array(a.length + b.length);
-  r.set(a, 0);
-  r.set(b, a.length);
-  return r;
-}
 
 function concatAll(parts: Uint8Array[]): Uint8Array {
   let total = 0;

@@ -30,15 +30,18 @@ export class FramingError extends Error {
   }
 }
 
-/** Frames the message at `pos`, or returns undefined when more bytes are needed. */
-export function frameAt(buf: Uint8Array, pos: number, maxMessageBytes: number): Frame | undefined {
+/**
+ * Frames the message at `pos`, or returns how many bytes from `pos` are needed
+ * before it can be framed (a lower bound when the header is not complete yet).
+ */
+export function frameAt(buf: Uint8Array, pos: number, maxMessageBytes: number): Frame | number {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const avail = buf.length - pos;
-  if (avail < 4) return undefined;
+  if (avail < 4) return 8;
   let p = pos;
   let metaLength = view.getInt32(p, true);
   if (metaLength === -1) {
-    if (avail < 8) return undefined;
+    if (avail < 8) return 8;
     metaLength = view.getInt32(p + 4, true);
     p += 8;
   } else {
@@ -46,11 +49,11 @@ export function frameAt(buf: Uint8Array, pos: number, maxMessageBytes: number): 
   }
   if (metaLength === 0) return { length: p - pos, headerType: 0 };
   if (metaLength < 0 || metaLength > maxMessageBytes) throw new FramingError(`invalid message metadata length ${metaLength}`, 0);
-  if (buf.length - p < metaLength) return undefined;
+  if (buf.length - p < metaLength) return p - pos + metaLength;
   const { headerType, bodyLength } = readMessage(view, p, metaLength);
   if (bodyLength < 0 || bodyLength > maxMessageBytes) throw new FramingError(`invalid message body length ${bodyLength}`, p - pos);
   const length = p - pos + metaLength + bodyLength;
-  if (avail < length) return undefined;
+  if (avail < length) return length;
   return { length, headerType };
 }
 
