@@ -110,8 +110,13 @@ export function externalSort<T, K = T>(options: ExternalSortOptions<T, K> = {}):
         });
         writing.catch(fail);
       };
-      const emit = async (v: T) => {
-        if (pool.available <= 0) await pool.whenAvailable();
+      // Emits one item against the output window; waits (asynchronously) only when the window is used up.
+      const emit = (v: T): Promise<void> | undefined => {
+        if (pool.available <= 0) return pool.whenAvailable().then(() => emitNow(v));
+        emitNow(v);
+        return undefined;
+      };
+      const emitNow = (v: T) => {
         if (closed) return;
         ctx.stats.out++;
         withAmbientPool(pool, () => out.next(v));
@@ -123,7 +128,8 @@ export function externalSort<T, K = T>(options: ExternalSortOptions<T, K> = {}):
           buf = [];
           for (const e of b) {
             if (closed) return;
-            await emit(e.v);
+            const wait = emit(e.v);
+            if (wait) await wait;
           }
         } else {
           if (buf.length > 0) spill();
@@ -142,26 +148,31 @@ export function externalSort<T, K = T>(options: ExternalSortOptions<T, K> = {}):
           return c < 0 || (c === 0 && a.run < b.run);
         };
         const heap = new Heap<Cursor>(less);
-        const advance = async (c: Cursor): Promise<boolean> => {
-          c.i++;
-          if (c.i >= c.batch.length) {
+        // Next item of a cursor: synchronous within a batch, awaiting only for the next batch.
+        const nextBatch = async (c: Cursor): Promise<boolean> => {
+          for (;;) {
             const r = await c.it.next();
             if (r.done) return false;
+            if (r.value.length === 0) continue;
             c.batch = r.value;
             c.i = 0;
-            if (c.batch.length === 0) return advance(c);
+            c.k = order.keyOf(c.batch[0]!);
+            return true;
           }
-          c.k = order.keyOf(c.batch[c.i]!);
-          return true;
         };
         for (const [n, id] of runs.entries()) {
-          const c: Cursor = { it: s.readRun(id)[Symbol.asyncIterator](), batch: [], i: -1, k: undefined, run: n };
-          if (await advance(c)) heap.push(c);
+          const c: Cursor = { it: s.readRun(id)[Symbol.asyncIterator](), batch: [], i: 0, k: undefined, run: n };
+          if (await nextBatch(c)) heap.push(c);
         }
         while (heap.size > 0 && !closed) {
           const c = heap.peek()!;
-          await emit(c.batch[c.i]!);
-          if (await advance(c)) heap.replaceTop(c);
+          const wait = emit(c.batch[c.i]!);
+          if (wait) await wait;
+          c.i++;
+          if (c.i < c.batch.length) {
+            c.k = order.keyOf(c.batch[c.i]!);
+            heap.replaceTop(c);
+          } else if (await nextBatch(c)) heap.replaceTop(c);
           else heap.pop();
         }
         await s.dispose();
