@@ -327,10 +327,18 @@ class Reader<T> implements SourceReader<T> {
   }
 }
 
+/** Orders stream ids `<ms>-<seq>` numerically without parsing (no leading zeros: longer is larger). */
 function compareIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
-  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
-  return am === bm ? (as === bs ? 0 : as < bs ? -1 : 1) : am < bm ? -1 : 1;
+  const ai = a.indexOf('-');
+  const bi = b.indexOf('-');
+  if (ai !== bi) return ai - bi;
+  const am = a.slice(0, ai);
+  const bm = b.slice(0, bi);
+  if (am !== bm) return am < bm ? -1 : 1;
+  const as = a.slice(ai + 1);
+  const bs = b.slice(bi + 1);
+  if (as.length !== bs.length) return as.length - bs.length;
+  return as === bs ? 0 : as < bs ? -1 : 1;
 }
 
 const maxId = (a: string, b: string) => (compareIds(a, b) >= 0 ? a : b);
