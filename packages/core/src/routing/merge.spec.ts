@@ -37,6 +37,11 @@ describe('merge', () => {
     // a's W30 lifts the minimum to b's 20; once a has ended, b's W40 counts alone.
     expect((await run).result.out).toEqual([1, 'W10', 5, 'B1', 2, 6, 'W20', 'W40', 'END']);
   });
+  it('keeps counting an input that finished while held at a barrier until its buffered tail has passed', async () => {
+    // Both sources are synchronous: a runs to its end while it waits at B1 for b.
+    const out = await two(merge(['a', 'b']), [1, watermark(10), checkpointBarrier(1, 0), 2, watermark(30)], [watermark(20), 5, checkpointBarrier(1, 0), 6]);
+    expect(out).toEqual([1, 'W10', 5, 'B1', 2, 'W20', 6, 'END']);
+  });
   it('names its inputs in0… for a count', async () => {
     const { result } = await graph()
       .source('x', fromArray([1]))

@@ -186,7 +186,11 @@ export function defineFanIn<In extends PortMap, O>(
               },
               error: (e: unknown) => sub.error(e),
               complete: () => {
-                if (!ended) sub.next(new Tagged(port, endMark));
+                // After EndOfStream the input's completion is not passed on: alignedMerge may still hold
+                // that input's tail (behind a barrier) and would otherwise treat the input as ended too
+                // early. The node completes when the merged EndOfStream arrives instead.
+                if (ended) return;
+                sub.next(new Tagged(port, endMark));
                 sub.complete();
               },
             });
@@ -196,11 +200,20 @@ export function defineFanIn<In extends PortMap, O>(
       const out = new Observable<Element<O>>((sub) => {
         const h = setup(sub, ctx);
         const stats = ctx.stats;
+        let completed = false;
+        const complete = () => {
+          if (completed) return;
+          completed = true;
+          if (h.complete) h.complete();
+          else sub.complete();
+        };
         const s = merged.subscribe({
           next(el) {
+            if (completed) return;
             if (isSignal(el)) {
               if (h.signal) h.signal(el);
               else sub.next(el);
+              if (isEndOfStream(el)) complete();
               return;
             }
             const t = el as Tagged<In[keyof In]>;
@@ -208,10 +221,7 @@ export function defineFanIn<In extends PortMap, O>(
             else h.item(t.port, t.value, stats.in++);
           },
           error: (e: unknown) => sub.error(e),
-          complete() {
-            if (h.complete) h.complete();
-            else sub.complete();
-          },
+          complete,
         });
         return () => {
           s.unsubscribe();
