@@ -101,7 +101,9 @@ describe('httpPoll', () => {
     available = 6;
     await clock.advanceBy(500);
     expect((await run).result.map((i) => i.id)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(log.map((l) => l.url)).toEqual(['/changes', '/changes?after=2', '/changes?after=4', '/changes?after=4']);
+    // The second poll starts from the last cursor (after=4), not from the first page.
+    // (The source may already be fetching after=6 when take() stops the run.)
+    expect(log.slice(0, 4).map((l) => l.url)).toEqual(['/changes', '/changes?after=2', '/changes?after=4', '/changes?after=4']);
   });
 
   it('backs off on 429 honouring Retry-After and on 503 exponentially, then succeeds', async () => {
