@@ -36,12 +36,12 @@ const packages = readdirSync(join(root, 'packages'))
   .filter((d) => existsSync(join(root, 'packages', d, 'package.json')))
   .map((d) => ({ dir: join(root, 'packages', d), pkg: JSON.parse(readFileSync(join(root, 'packages', d, 'package.json'), 'utf8')) }));
 
-step('typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--concurrency=2', '--output-logs=errors-only']);
-step('lint', 'pnpm', ['exec', 'turbo', 'run', 'lint', '--concurrency=2', '--output-logs=errors-only']);
+step('typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--concurrency=2', '--continue', '--output-logs=errors-only']);
+step('lint', 'pnpm', ['exec', 'turbo', 'run', 'lint', '--concurrency=2', '--continue', '--output-logs=errors-only']);
 for (const { dir } of packages) rmSync(join(dir, 'coverage'), { recursive: true, force: true });
 step('test', 'pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']);
 step('import rules', 'pnpm', ['exec', 'depcruise', 'packages', '--config', '.dependency-cruiser.cjs']);
-if (step('build', 'pnpm', ['exec', 'turbo', 'run', 'build', '--concurrency=2', '--output-logs=errors-only'])) {
+if (step('build', 'pnpm', ['exec', 'turbo', 'run', 'build', '--concurrency=2', '--continue', '--output-logs=errors-only'])) {
   const packDir = mkdtempSync(join(tmpdir(), 'streamweave-pack-'));
   for (const { dir, pkg } of packages.filter((p) => !p.pkg.private)) {
     step(`publint ${pkg.name}`, 'pnpm', ['exec', 'publint', '--strict', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
