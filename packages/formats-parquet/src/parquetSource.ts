@@ -20,7 +20,7 @@ export interface ParquetSourceOptions extends ParquetReadOptions, NodeOptions {
  *
  * The file is any `AsyncBuffer` (`{ byteLength, slice(start, end) }`): bytes in
  * memory, an HTTP range reader (hyparquet's `asyncBufferFromUrl`) or a local
- * file (`parquetFileBuffer` from `@streamweave/formats-parquet/node`). All
+ * file (hyparquet's `asyncBufferFromFile`, in Node). All
  * Parquet codecs are read (snappy, zstd, gzip, brotli, lz4).
  *
  * A missing footer, corrupt metadata and a row group that cannot be decoded
