@@ -205,7 +205,10 @@ export function requestServer(options: RequestServerOptions): RequestServer {
     if (queueOf(route).length >= maxQueued) return sendError(ex, 503, `route "${route}" has ${maxQueued} requests queued; try again later`);
     let body: unknown;
     try {
-      body = await readBody(ex, limitBytes);
+      // Bodiless requests (the usual GET) skip the read, and its await, entirely.
+      const length = ex.header('content-length');
+      const bodiless = (length === undefined || length === '0') && ex.header('transfer-encoding') === undefined;
+      body = bodiless ? undefined : await readBody(ex, limitBytes);
     } catch (e) {
       if (e instanceof HttpError) return sendError(ex, e.status, e.message);
       return; // the client went away while sending
@@ -229,15 +232,11 @@ export function requestServer(options: RequestServerOptions): RequestServer {
     const p: Pending = { item, ex, taken: false, deadline: clock.now() + timeoutMs };
     pending.set(item.id, p);
     armSweep();
-    ex.signal.addEventListener(
-      'abort',
-      () => {
-        if (pending.get(item.id) !== p) return;
-        abandoned++;
-        forget(p);
-      },
-      { once: true },
-    );
+    ex.onAbort(() => {
+      if (pending.get(item.id) !== p) return;
+      abandoned++;
+      forget(p);
+    });
     queueOf(route).push(p);
     for (const wake of sourcesOf(route)) wake();
   };
@@ -350,10 +349,7 @@ export function requestServer(options: RequestServerOptions): RequestServer {
 
 /** Reads one request's body (it is one item, so it is read whole, up to the limit). */
 async function readBody(ex: Exchange, limitBytes: number): Promise<unknown> {
-  const length = ex.header('content-length');
-  // Bodiless requests (the usual GET) skip the read entirely.
-  if ((length === undefined || length === '0') && ex.header('transfer-encoding') === undefined) return undefined;
-  const declared = Number(length ?? '0');
+  const declared = Number(ex.header('content-length') ?? '0');
   if (declared > limitBytes) throw new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limitBytes} bytes`);
   const parts: Uint8Array[] = [];
   let size = 0;

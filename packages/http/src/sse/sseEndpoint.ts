@@ -139,7 +139,7 @@ export function sseEndpoint<T = unknown>(options: SseEndpointOptions<T> = {}): S
     ex.respond(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     const c: Client = { ex, queue: [], blocked: false };
     clients.add(c);
-    ex.signal.addEventListener('abort', () => drop(c), { once: true });
+    ex.onAbort(() => drop(c));
     send(c, options.retryMs === undefined ? ': connected\n\n' : `retry: ${options.retryMs}\n\n`);
     if (from !== undefined && /^-?\d+$/.test(from.trim())) {
       const after = Number(from);
