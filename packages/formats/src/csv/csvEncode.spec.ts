@@ -1,4 +1,4 @@
-import { InvalidArgumentError, onError } from '@streamweave/core';
+import { InvalidArgumentError, onError, type Transformer } from '@streamweave/core';
 import { type CsvError, csvDecode, csvEncode } from '@streamweave/formats';
 import { runCodec, text } from '../test-support/run.js';
 
@@ -36,7 +36,7 @@ describe('csvEncode', () => {
   });
 
   it('reports records that are not objects or arrays', async () => {
-    const r = await runCodec(csvEncode<unknown>(), [{ a: 1 }, 5, null, { a: 2 }], onError.deadLetter());
+    const r = await runCodec(csvEncode() as unknown as Transformer<unknown, Uint8Array>, [{ a: 1 }, 5, null, { a: 2 }], onError.deadLetter());
     expect(text(r.items)).toBe('a\r\n1\r\n2\r\n');
     expect(r.dead.map((d) => [(d.error as CsvError).recordIndex, d.error.message.replace(/.*: /, '')])).toEqual([
       [1, 'a CSV record must be an object or an array, got number'],

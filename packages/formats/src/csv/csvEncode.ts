@@ -32,7 +32,7 @@ export interface CsvEncodeOptions extends CodecOptions, CsvDialect {
  * ```
  * @see {@link csvDecode}
  */
-export function csvEncode<T = Record<string, unknown> | readonly unknown[]>(options: CsvEncodeOptions = {}): Transformer<T, Uint8Array> {
+export function csvEncode<T extends object = Record<string, unknown> | readonly unknown[]>(options: CsvEncodeOptions = {}): Transformer<T, Uint8Array> {
   const dialect = resolveDialect('csvEncode', options);
   const eol = options.lineTerminator ?? '\r\n';
   if (eol !== '\r\n' && eol !== '\n') throw new InvalidArgumentError('csvEncode: `lineTerminator` must be "\\r\\n" or "\\n"');
