@@ -60,9 +60,9 @@ async function streamweave(out: string): Promise<number> {
   let seen = 0;
   const t0 = performance.now();
   const handle = pipeline()
-    .from(kafkaSource({ client, topics: [input], groupId: `bench-sw-${id}`, bufferSize: 5000 }))
+    .from(kafkaSource({ client, topics: [input], groupId: `bench-sw-${id}`, bufferSize: Number(process.env.BENCH_BUFFER ?? 5000) }))
     .pipe(map((r: KafkaRecord) => (seen++, { key: r.key, value: transform(r.value) })))
-    .to(kafkaSink({ client, topic: out, batchSize: 500, compression: 'none' }))
+    .to(kafkaSink({ client, topic: out, batchSize: Number(process.env.BENCH_BATCH ?? 500), compression: 'none' }))
     .start();
   while (seen < n) await new Promise((r) => setTimeout(r, 5));
   handle.drain();

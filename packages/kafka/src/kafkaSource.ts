@@ -47,10 +47,13 @@ export interface KafkaSource<T> extends Producer<T> {
 }
 
 const maxRememberedBarriers = 1024;
+/** How long a full buffer holds the fetch loop before pausing the partition (kafkajs resumes slowly). */
+const pauseAfterMs = 1000;
 
 /**
  * Reads topics with a consumer group. Pull-driven: fetched records wait in a bounded
- * buffer and partitions are paused while it is full. Auto-commit is off; offsets reach
+ * buffer; when it is full the fetch loop waits (up to 1 s) for room, then the partition
+ * is paused until the buffer is half empty. Auto-commit is off; offsets reach
  * the group only through {@link KafkaSource.commitCheckpoint} (or a transactional sink),
  * so a record is never committed before the checkpoint covering it completes.
  *
@@ -146,6 +149,7 @@ class Reader<T> implements SourceReader<T> {
   private assigned = new Set<string>();
   private readonly paused = new Map<string, { topic: string; partition: number }>();
   private wake: (() => void) | undefined;
+  private readonly roomWaiters = new Set<() => void>();
   private failure: unknown;
   private seen = 0;
   private resolveClosed!: () => void;
@@ -158,7 +162,14 @@ class Reader<T> implements SourceReader<T> {
     private readonly decode: (r: KafkaRecord) => T,
     private readonly onBarrierPosition: (p: KafkaOffsets) => void,
   ) {
-    ctx.signal.addEventListener('abort', () => this.wakeUp(), { once: true });
+    ctx.signal.addEventListener(
+      'abort',
+      () => {
+        this.wakeUp();
+        for (const w of [...this.roomWaiters]) w();
+      },
+      { once: true },
+    );
   }
 
   seek(position: JsonValue): void {
@@ -217,6 +228,7 @@ class Reader<T> implements SourceReader<T> {
       this.buffer.splice(0, this.head);
       this.head = 0;
     }
+    if (this.roomWaiters.size > 0 && this.size() <= this.bufferSize / 2) for (const w of [...this.roomWaiters]) w();
     if (this.paused.size > 0 && this.size() <= this.bufferSize / 2) {
       for (const { topic, partition } of this.paused.values()) this.consumer?.resume(topic, [partition]);
       this.paused.clear();
@@ -236,6 +248,8 @@ class Reader<T> implements SourceReader<T> {
   }
 
   async close(): Promise<void> {
+    // kafkajs' disconnect waits for the batch handler: let it return.
+    for (const w of [...this.roomWaiters]) w();
     const c = this.consumer;
     this.consumer = undefined;
     this.resolveClosed();
@@ -299,18 +313,30 @@ class Reader<T> implements SourceReader<T> {
     for (const [topic, parts] of this.next) for (const [p, off] of Object.entries(parts)) consumer.seek(topic, Number(p), off);
   }
 
-  private onRecords(records: readonly KafkaRecord[]): void {
+  private async onRecords(records: readonly KafkaRecord[]): Promise<void> {
     const first = records[0]!;
     const key = tpKey(first.topic, first.partition);
     const from = this.next.get(first.topic)?.[String(first.partition)];
     // A fetch that raced a seek can repeat records already emitted: drop them.
     const fresh = from === undefined ? records : records.filter((r) => Number(r.offset) >= Number(from));
     for (const r of fresh) this.buffer.push(r);
-    if (this.size() >= this.bufferSize && !this.paused.has(key)) {
+    if (fresh.length > 0) this.wakeUp();
+    if (this.size() < this.bufferSize) return;
+    // Full: first hold the fetch loop briefly (cheap, no refetch); if downstream stays slow,
+    // pause the partition so the consumer keeps heartbeating without fetching.
+    await new Promise<void>((resolve) => {
+      const cancel = this.ctx.clock.schedule(() => done(), pauseAfterMs);
+      const done = () => {
+        cancel();
+        this.roomWaiters.delete(done);
+        resolve();
+      };
+      this.roomWaiters.add(done);
+    });
+    if (this.size() >= this.bufferSize && !this.paused.has(key) && !this.ctx.signal.aborted) {
       this.paused.set(key, { topic: first.topic, partition: first.partition });
       this.consumer?.pause(first.topic, [first.partition]);
     }
-    if (fresh.length > 0) this.wakeUp();
   }
 
   private onAssign(assignment: Readonly<Record<string, readonly number[]>>): void {

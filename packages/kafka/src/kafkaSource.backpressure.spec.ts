@@ -1,0 +1,101 @@
+import { defineConsumer, pipeline, VirtualClock } from '@streamweave/core';
+import { kafkaSource, type KafkaClient, type KafkaConsumerHandlers, type KafkaRecord } from './index.js';
+
+/** A consumer handle driven by the test (unit test of the source's own buffering logic). */
+function fakeConsumerClient(log: string[]) {
+  let handlers: KafkaConsumerHandlers | undefined;
+  const client: KafkaClient = {
+    brokers: ['fake:9092'],
+    producer: () => Promise.reject(new Error('unused')),
+    admin: () => Promise.reject(new Error('unused')),
+    consumer: async (cfg) => {
+      log.push(`consumer ${cfg.groupId} ${cfg.topics.join(',')}`);
+      return {
+        start: async (h) => void (handlers = h),
+        pause: (t, p) => void log.push(`pause ${t}/${p.join(',')}`),
+        resume: (t, p) => void log.push(`resume ${t}/${p.join(',')}`),
+        seek: (t, p, o) => void log.push(`seek ${t}/${p}@${o}`),
+        commit: async (o) => void log.push(`commit ${JSON.stringify(o)}`),
+        close: async () => void log.push('close'),
+      };
+    },
+  };
+  return { client, handlers: () => handlers };
+}
+
+const rec = (partition: number, offset: number): KafkaRecord => ({
+  topic: 't',
+  partition,
+  offset: String(offset),
+  key: null,
+  value: Buffer.from(`v${offset}`),
+  headers: {},
+  timestamp: '0',
+});
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('kafkaSource backpressure and rebalance', () => {
+  it('holds the fetch loop while the buffer is full, pauses the partition after 1 s, resumes at half', async () => {
+    const log: string[] = [];
+    const fake = fakeConsumerClient(log);
+    const clock = new VirtualClock();
+    let open: () => void = () => undefined;
+    let gate = new Promise<void>((r) => (open = r));
+    const got: string[] = [];
+    const slow = defineConsumer<KafkaRecord, string[]>('slow', {}, undefined, () => ({
+      item: async (value) => {
+        const r = value as KafkaRecord;
+        await gate;
+        got.push(`${r.partition}@${r.offset}`);
+      },
+      complete: () => got,
+    }));
+    const handle = pipeline()
+      .from(kafkaSource({ client: fake.client, topics: ['t'], groupId: 'g', bufferSize: 4 }))
+      .to(slow)
+      .start({ clock, creditWindow: 1 });
+    while (!fake.handlers()) await tick();
+    const h = fake.handlers()!;
+    h.onAssign({ t: [0, 1] });
+    let returned = false;
+    void Promise.resolve(h.onRecords([0, 1, 2, 3, 4, 5].map((o) => rec(0, o)))).then(() => (returned = true));
+    await tick();
+    expect(returned).toBe(false);
+    await clock.advanceBy(1000);
+    await tick();
+    expect(returned).toBe(true);
+    expect(log).toEqual(['consumer g t', 'pause t/0']);
+    open();
+    await tick();
+    await tick();
+    expect(log).toEqual(['consumer g t', 'pause t/0', 'resume t/0']);
+
+    // Rebalance: partition 1 kept, 0 revoked; records of 0 still buffered are dropped.
+    gate = new Promise<void>((r) => (open = r));
+    await Promise.resolve(h.onRecords([rec(1, 7), rec(1, 8)]));
+    h.onAssign({ t: [1] });
+    expect(log.slice(3)).toEqual(['seek t/1@9']);
+    open();
+    await tick();
+    // A repeated fetch below the position is dropped.
+    await Promise.resolve(h.onRecords([rec(1, 8), rec(1, 9)]));
+    for (let i = 0; i < 5; i++) await tick();
+    handle.drain();
+    const { result } = await handle.result;
+    expect(result).toEqual(['0@0', '0@1', '0@2', '0@3', '0@4', '0@5', '1@7', '1@8', '1@9']);
+    expect(log[log.length - 1]).toBe('close');
+  });
+
+  it('fails the run when the consumer crashes for good, naming the group and brokers', async () => {
+    const fake = fakeConsumerClient([]);
+    const handle = pipeline()
+      .from(kafkaSource({ client: fake.client, topics: ['t'], groupId: 'g' }))
+      .to(defineConsumer('sink', {}, undefined, () => ({ item: () => undefined, complete: () => null })))
+      .start();
+    while (!fake.handlers()) await tick();
+    fake.handlers()!.onCrash(new Error('retriable'), true);
+    fake.handlers()!.onCrash(new Error('coordinator not available'), false);
+    await expect(handle.result).rejects.toThrow('kafkaSource: consumer of group "g" crashed (brokers fake:9092): coordinator not available');
+  });
+});
