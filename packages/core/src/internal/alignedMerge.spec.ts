@@ -69,6 +69,23 @@ describe('alignedMerge', () => {
     expect(out).toEqual(['cp:1', 'a1', 'b1', 'cp:2', 'a2']);
   });
 
+  it('an input completing while held at a barrier keeps its buffered tail', () => {
+    const { inputs: [a, b], out, isCompleted } = setup(2);
+    a!.next(checkpointBarrier(1, 0));
+    a!.next('a1');
+    a!.next(watermark(7));
+    a!.next(endOfStream);
+    a!.complete();
+    b!.next(watermark(9));
+    expect(out).toEqual([]);
+    b!.next(checkpointBarrier(1, 0));
+    expect(out).toEqual(['cp:1', 'a1', 'wm:7', 'wm:9']);
+    expect(isCompleted()).toBe(false);
+    b!.complete();
+    expect(out).toEqual(['cp:1', 'a1', 'wm:7', 'wm:9', 'eos']);
+    expect(isCompleted()).toBe(true);
+  });
+
   it('an input that ends releases a pending barrier', () => {
     const { inputs: [a, b], out } = setup(2);
     a!.next(checkpointBarrier(1, 0));

@@ -19,10 +19,13 @@ import {
 } from '../signals.js';
 import { takeAmbientHold } from './credit.js';
 
+/** Marks, inside a blocked input's buffer, where the input completed. */
+const completion: unique symbol = Symbol('completion');
+
 interface InputState {
   watermark: number;
   blockedAt: number | undefined;
-  buffer: Array<{ el: Element<unknown>; hold: CreditHold }>;
+  buffer: Array<{ el: Element<unknown> | typeof completion; hold: CreditHold }>;
   ended: boolean;
   completed: boolean;
 }
@@ -90,7 +93,9 @@ export function alignedMerge<T>(inputs: ReadonlyArray<Observable<Element<T>>>): 
         s.buffer.push({ el, hold: takeAmbientHold() });
         return;
       }
-      if (!isSignal(el)) {
+      if ((el as unknown) === completion) {
+        completeInput(i);
+      } else if (!isSignal(el)) {
         out.next(el);
       } else if (isWatermark(el)) {
         if (el.timestamp > s.watermark) s.watermark = el.timestamp;
@@ -106,22 +111,27 @@ export function alignedMerge<T>(inputs: ReadonlyArray<Observable<Element<T>>>): 
         maybeEnd();
       }
     };
+    const completeInput = (i: number) => {
+      const s = states[i]!;
+      s.completed = true;
+      if (!s.ended) {
+        s.ended = true;
+        maybeEmitWatermark();
+        maybeReleaseBarrier();
+      }
+      if (states.every((x) => x.completed)) {
+        maybeEnd();
+        out.complete();
+      }
+    };
     const subs = inputs.map((input, i) =>
       input.subscribe({
         next: (el) => handle(i, el),
         error: (e: unknown) => out.error(e),
         complete: () => {
-          const s = states[i]!;
-          s.completed = true;
-          if (!s.ended) {
-            s.ended = true;
-            maybeEmitWatermark();
-            maybeReleaseBarrier();
-          }
-          if (states.every((x) => x.completed)) {
-            maybeEnd();
-            out.complete();
-          }
+          // An input held at a barrier still has its tail buffered: it completes when that is replayed.
+          if (states[i]!.blockedAt !== undefined) states[i]!.buffer.push({ el: completion, hold: takeAmbientHold() });
+          else completeInput(i);
         },
       }),
     );

@@ -1,7 +1,7 @@
 import type { NodeOptions, Transformer } from '../contracts.js';
 import { InvalidArgumentError } from '../errors.js';
 import { defineTransformer } from '../internal/define.js';
-import { endOfStream } from '../signals.js';
+import { endOfStream, isEndOfStream } from '../signals.js';
 
 /**
  * Emits the first `count` data items, then ends the stream (an EndOfStream
@@ -34,7 +34,9 @@ export function take<T>(count: number, options?: NodeOptions): Transformer<T, T>
         if (ctx.stats.out >= count) finish();
       },
       signal(s) {
-        if (!done) out.next(s);
+        // Our own end-of-stream is emitted once, by finish().
+        if (isEndOfStream(s)) finish();
+        else if (!done) out.next(s);
       },
       complete: finish,
     };

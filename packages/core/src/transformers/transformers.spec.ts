@@ -371,6 +371,7 @@ describe('take', () => {
   it('take(0) ends at once, and signals after the end are dropped', async () => {
     expect((await pipeline().from(range(0, 5)).pipe(take(0)).to(collectElements()).run()).result).toEqual(['eos']);
     expect((await pipeline().from(fromElements<number>([1, 2, watermark(3)])).pipe(take(1)).to(collectElements()).run()).result).toEqual([1, 'eos']);
+    expect((await pipeline().from(range(1, 2)).pipe(take(5)).to(collectElements()).run()).result).toEqual([1, 2, 'eos']);
     expect(() => take(-1)).toThrow('take: `count` must be a non-negative integer, got -1');
   });
 });
