@@ -35,6 +35,11 @@ const ours = await best(async () => {
   await pipeline().from(parquetSource(bytes)).to(forEach(() => void n++)).run({ creditWindow: 8192 });
   return n;
 });
+const grouped = await best(async () => {
+  let n = 0;
+  await pipeline().from(parquetSource(bytes, { output: 'rowGroups' })).to(forEach((g: unknown[]) => void (n += g.length))).run();
+  return n;
+});
 const bare = await best(async () => {
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return (await parquetReadObjects({ file: ab, compressors })).length;
@@ -55,6 +60,7 @@ const fmt = (x: { ms: number; count: number }) => `${(mb / (x.ms / 1000)).toFixe
 console.log(`${N.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB snappy file written by DuckDB, row groups of 102 400, best of 3; ratio = baseline time / our time\n`);
 console.log('| reader | throughput | ratio |\n|---|---|---|');
 console.log(`| parquetSource (row group by row group) | ${fmt(ours)} | — |`);
-console.log(`| hyparquet parquetReadObjects (whole file at once) | ${fmt(bare)} | ${(bare.ms / ours.ms).toFixed(2)}× |`);
-console.log(`| DuckDB read_parquet into a table (native, multi-threaded) | ${fmt(duckdb)} | ${(duckdb.ms / ours.ms).toFixed(2)}× |`);
+console.log(`| parquetSource output: 'rowGroups' (one array per row group) | ${fmt(grouped)} | — |`);
+console.log(`| hyparquet parquetReadObjects (whole file at once) | ${fmt(bare)} | rows ${(bare.ms / ours.ms).toFixed(2)}×, rowGroups ${(bare.ms / grouped.ms).toFixed(2)}× |`);
+console.log(`| DuckDB read_parquet into a table (native, multi-threaded) | ${fmt(duckdb)} | rows ${(duckdb.ms / ours.ms).toFixed(2)}×, rowGroups ${(duckdb.ms / grouped.ms).toFixed(2)}× |`);
 console.log(`| parquetSource, 1 column, half the row groups skipped on statistics | ${fmt(projected)} (${projected.count.toLocaleString('en-US')} rows) | ${(ours.ms / projected.ms).toFixed(2)}× faster than a full read |`);

@@ -1,5 +1,5 @@
 import { checkpointBarrier, collect, fromArray, InvalidArgumentError, onError, pipeline } from '@streamweave/core';
-import { ParquetFormatError, parquetDecode, parquetEncode, parquetSource, type RowGroupInfo } from '@streamweave/formats-parquet';
+import { ParquetFormatError, parquetDecode, parquetEncode, parquetSource, type ParquetSourceOptions, type RowGroupInfo } from '@streamweave/formats-parquet';
 import { parquetMetadata } from 'hyparquet';
 import { chunked, concat, runCodec, runCodecError } from './test-support/run.js';
 
@@ -9,7 +9,7 @@ async function encode(input: readonly unknown[], options: Parameters<typeof parq
   return concat((await runCodec(parquetEncode<unknown>(options), input)).items);
 }
 
-async function read(file: Uint8Array | ArrayBuffer, options: Parameters<typeof parquetSource>[1] = {}) {
+async function read(file: Uint8Array | ArrayBuffer, options: ParquetSourceOptions & { output?: 'rows' } = {}) {
   return (await pipeline().from(parquetSource(file, options)).to(collect()).run()).result;
 }
 
@@ -170,5 +170,20 @@ describe('parquet types and failures', () => {
     expect(skipped.result).toEqual([...rows.slice(0, 10), ...rows.slice(20)]);
     expect(skipped.stats.parquetSource!.skipped).toBe(1);
     await expect(pipeline().from(parquetSource(corrupt, { source: 'c.parquet' })).to(collect()).run()).rejects.toThrow(/cannot decode row group/);
+  });
+});
+
+describe('parquetSource rowGroups output', () => {
+  it('emits one array per row group, resuming inside a group after seek', async () => {
+    const file = await encode(rows, { rowGroupSize: 10 });
+    const groups = (await pipeline().from(parquetSource(file, { output: 'rowGroups', columns: ['id'] })).to(collect()).run()).result;
+    expect(groups.map((g) => g.length)).toEqual([10, 10, 5]);
+    expect(groups.flat()).toEqual(rows.map(({ id }) => ({ id })));
+    const reader = parquetSource(file, { output: 'rowGroups' }).open({ component: { id: 'p', type: 'parquetSource' } } as never);
+    await reader.seek!({ rowGroup: 1, row: 4 });
+    const got: unknown[][] = [];
+    while (await reader.pull((g) => got.push(g as unknown[]), 1));
+    expect(got.map((g) => g.length)).toEqual([6, 5]);
+    expect(() => parquetSource(file, { output: 'columns' as never })).toThrow("`output` must be 'rows' or 'rowGroups'");
   });
 });
