@@ -233,7 +233,8 @@ class ArrowDecoder {
     if (headerType !== HeaderType.RecordBatch) return; // tensors are not records
     let batches: RecordBatch[];
     try {
-      batches = RecordBatchReader.from(concatAll([this.schema, ...this.dictionaries, message])).readAll();
+      // An iterable of parts: apache-arrow reads a message lying in one part without copying it.
+      batches = RecordBatchReader.from([this.schema, ...this.dictionaries, message]).readAll();
     } catch (e) {
       this.sink.fail({ message: `corrupt Arrow record batch: ${(e as Error).message}`, byteOffset: at, recordIndex: this.records, cause: e }, message.slice());
       return;
