@@ -2,7 +2,8 @@
  * StreamWeave demo: 200k generated shop events (JSON lines, some malformed) through
  * a graph — parse with a dead-letter route, fan out to an order branch (rate-limited
  * "payment check" with bounded concurrency, revenue per category) and an activity
- * branch (events per type in processing-time windows) — then a readable summary.
+ * branch (events per type), and an event-time branch (views per category per minute in
+ * tumbling windows, watermarks 5 s behind) — then a readable summary.
  *
  *   pnpm demo
  */
@@ -18,6 +19,14 @@ import {
   onError,
   reduceTo,
 } from '@streamweave/core';
+import {
+  assignTimestampsAndWatermarks,
+  boundedOutOfOrderness,
+  count,
+  tumblingWindows,
+  windowAggregate,
+  type WindowResult,
+} from '@streamweave/windowing';
 import { eventLines, type ShopEvent } from './events.js';
 
 const COUNT = Number(process.env.DEMO_EVENTS ?? 200_000);
@@ -68,6 +77,20 @@ const app = graph()
       return acc;
     }, {} as Record<string, number>),
   )
+  .transform('eventTime', assignTimestampsAndWatermarks({ timestamp: (e: ShopEvent) => e.ts, watermarks: boundedOutOfOrderness(5_000) }))
+  .transform(
+    'viewsPerMinute',
+    windowAggregate({
+      assigner: tumblingWindows<ShopEvent>(60_000),
+      timestamp: (e: ShopEvent) => e.ts,
+      key: (e: ShopEvent) => e.category,
+      aggregate: count(),
+    }),
+  )
+  .sink('minutes', collect<WindowResult<string, number>>())
+  .connect('parse', 'eventTime')
+  .connect('eventTime', 'viewsPerMinute')
+  .connect('viewsPerMinute', 'minutes')
   .connect('events', 'parse')
   .connect('parse', 'orders')
   .connect('orders', 'payment')
@@ -89,6 +112,12 @@ console.log('\nApproved revenue by category:');
 for (const [category, r] of Object.entries(result.revenue).sort()) {
   console.log(`  ${category.padEnd(8)} ${r.revenue.toFixed(2).padStart(12)}  (${r.orders} orders, ${r.rejected} rejected)`);
 }
+const minutes = result.minutes;
+const busiest = minutes.reduce((a, b) => (b.result > a.result ? b : a), minutes[0]!);
+console.log(
+  `\nEvent-time windows: ${minutes.length} (category, minute) counts; busiest: ${busiest.key} with ${busiest.result} events ` +
+    `in [${new Date(busiest.window.start).toISOString().slice(11, 16)}, ${new Date(busiest.window.end).toISOString().slice(11, 16)})`,
+);
 console.log(`\nDead letters: ${letters.length} malformed lines, e.g.\n  ${letters[0]?.error.message ?? '(none)'}`);
 console.log('\nPer-node stats (in / out / errors / skipped):');
 for (const [id, s] of Object.entries(stats)) {
@@ -101,3 +130,5 @@ const parsed = stats.parse!;
 if (parsed.in !== COUNT || parsed.out + letters.length !== COUNT) throw new Error('demo lost events');
 const typed = Object.values(result.totals).reduce((a, b) => a + b, 0);
 if (typed !== parsed.out) throw new Error('activity branch lost events');
+const windowed = minutes.reduce((a, m) => a + m.result, 0);
+if (windowed !== parsed.out) throw new Error(`event-time branch counted ${windowed} of ${parsed.out} events`);

@@ -8,7 +8,7 @@ interface Channel {
   port1: { onmessage: ((event: unknown) => void) | null };
   port2: { postMessage(message: unknown): void };
 }
-const MessageChannelCtor = (globalThis as { MessageChannel?: new () => Channel }).MessageChannel;
+const MessageChannelCtor = (globalThis as unknown as { MessageChannel?: new () => Channel }).MessageChannel;
 
 let channelQueue: Array<() => void> | undefined;
 let channel: Channel | undefined;
