@@ -87,6 +87,26 @@ export function jsonStreamDecode<T = unknown>(options: JsonStreamDecodeOptions<T
   );
 }
 
+/** A value copied out of its chunk(s). */
+interface QueuedValue {
+  readonly run: false;
+  readonly bytes: Uint8Array;
+  readonly offset: number;
+}
+
+/** Consecutive elements of one array lying in the current chunk, not copied. */
+interface ValueRun {
+  readonly run: true;
+  readonly chunk: Uint8Array;
+  readonly start: number;
+  end: number;
+  readonly frame: Frame;
+  index: number;
+  readonly offsets: number[];
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
 class StructureError extends Error {
   constructor(
     message: string,
@@ -347,6 +367,23 @@ class JsonStreamDecoder<T> {
 
   private finishScan(_endOffset: number, b: Uint8Array, end: number): void {
     if (!this.capture) return;
+    const frame = this.frames[this.frames.length - 1];
+    if (this.parts.length === 0 && !this.overlong && frame?.array && end - this.scanStart <= this.maxRecordBytes) {
+      // The value lies in this chunk: note where instead of copying it. Consecutive elements of
+      // one array are separated only by commas and whitespace, so `[` + that region + `]` parses
+      // to exactly those elements in one call.
+      const last = this.values[this.values.length - 1];
+      if (last?.run && last.frame === frame && last.index + 1 === frame.index && last.chunk === b) {
+        last.end = end;
+        last.index = frame.index;
+        last.offsets.push(this.valueOffset);
+        last.ends.push(end);
+        last.starts.push(this.scanStart);
+      } else {
+        this.values.push({ run: true, chunk: b, start: this.scanStart, end, frame, index: frame.index, offsets: [this.valueOffset], starts: [this.scanStart], ends: [end] });
+      }
+      return;
+    }
     this.keepPart(b.subarray(this.scanStart, end));
     const bytes = this.parts.length === 1 ? this.parts[0]! : joinParts(this.parts, this.partsBytes);
     this.parts = [];
@@ -377,13 +414,11 @@ class JsonStreamDecoder<T> {
   }
 
   /** Values completed in the current chunk, parsed together by flushValues(). */
-  private values: Array<{ bytes: Uint8Array; offset: number }> = [];
-  private valuesBytes = 0;
+  private values: Array<QueuedValue | ValueRun> = [];
 
   private queueValue(bytes: Uint8Array): void {
     // `bytes` is already a copy (keepPart), never a view of the upstream's buffer.
-    this.values.push({ bytes, offset: this.valueOffset });
-    this.valuesBytes += bytes.length;
+    this.values.push({ run: false, bytes, offset: this.valueOffset });
   }
 
   /**
@@ -392,31 +427,58 @@ class JsonStreamDecoder<T> {
    * parsed alone so that only the bad ones are reported.
    */
   private flushValues(): void {
-    const values = this.values;
-    if (values.length === 0) return;
+    const items = this.values;
+    if (items.length === 0) return;
     this.values = [];
-    const joined = new Uint8Array(this.valuesBytes + values.length + 1);
-    this.valuesBytes = 0;
-    joined[0] = LBRACKET;
-    let o = 1;
+    let copies: QueuedValue[] = [];
+    for (const item of items) {
+      if (!item.run) {
+        copies.push(item);
+        continue;
+      }
+      if (copies.length > 0) this.parseCopies(copies);
+      copies = [];
+      this.parseRun(item);
+    }
+    if (copies.length > 0) this.parseCopies(copies);
+  }
+
+  private parseRun(run: ValueRun): void {
+    const count = run.offsets.length;
+    const parsed = this.parseList(run.chunk.subarray(run.start, run.end), count);
+    if (parsed === undefined) {
+      for (let k = 0; k < count; k++) this.emitValue(run.chunk.slice(run.starts[k], run.ends[k]), run.offsets[k]!);
+      return;
+    }
+    for (let k = 0; k < count; k++) this.emitParsed(parsed[k], this.records++, run.offsets[k]!);
+  }
+
+  private parseCopies(values: QueuedValue[]): void {
+    let total = 0;
+    for (const v of values) total += v.bytes.length + 1;
+    const joined = new Uint8Array(total - 1);
+    let o = 0;
     for (const v of values) {
+      if (o > 0) joined[o++] = COMMA;
       joined.set(v.bytes, o);
       o += v.bytes.length;
-      joined[o++] = COMMA;
     }
-    joined[o - 1] = RBRACKET;
-    let parsed: unknown[] | undefined;
-    try {
-      parsed = JSON.parse(this.decoder.decode(joined)) as unknown[];
-      if (parsed.length !== values.length) parsed = undefined;
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = this.parseList(joined, values.length);
     if (parsed === undefined) {
       for (const v of values) this.emitValue(v.bytes, v.offset);
       return;
     }
     for (let k = 0; k < parsed.length; k++) this.emitParsed(parsed[k], this.records++, values[k]!.offset);
+  }
+
+  /** Parses `[` + bytes + `]`; undefined when it fails or does not hold `count` values. */
+  private parseList(bytes: Uint8Array, count: number): unknown[] | undefined {
+    try {
+      const parsed = JSON.parse('[' + this.decoder.decode(bytes) + ']') as unknown[];
+      return parsed.length === count ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private emitParsed(value: unknown, index: number, byteOffset: number): void {
