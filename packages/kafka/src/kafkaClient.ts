@@ -138,6 +138,8 @@ export interface KafkajsClientOptions {
   readonly retries?: number;
   /** Connect timeout per attempt in ms (default 3000). */
   readonly connectionTimeoutMs?: number;
+  /** Longest a fetch waits for data (default 500 ms, as the Java client); a consumer's close waits for it. */
+  readonly fetchMaxWaitMs?: number;
 }
 
 const codec = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
@@ -189,6 +191,8 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
     async consumer(config) {
       const consumer: Consumer = kafka.consumer({
         groupId: config.groupId,
+        // The Java client's fetch.max.wait.ms; kafkajs' 5 s default makes every close wait for a long poll.
+        maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
         readUncommitted: config.readCommitted === false,
         ...(config.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
       });
