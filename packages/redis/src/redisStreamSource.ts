@@ -86,7 +86,6 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
   const connection = options.connection ?? 'redis://127.0.0.1:6379';
   // Emitted, not yet acknowledged, in emission order: entry ids with their emission number.
   const unacked: Array<{ id: string; seq: number }> = [];
-  const unackedIds = new Set<string>();
   let seq = 0;
   let ackConnection: Promise<Redis> | undefined;
 
@@ -103,9 +102,9 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
         emitted(id) {
           seq++;
           unacked.push({ id, seq });
-          unackedIds.add(id);
         },
-        isUnacked: (id) => unackedIds.has(id),
+        // Only claims and pending re-reads (rare) ask, so no per-entry index is kept.
+        unackedSet: () => new Set(unacked.map((u) => u.id)),
         seq: () => seq,
       });
     },
@@ -125,7 +124,6 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
     const redis = await ackConnection;
     await redis.xack(options.stream, options.group, ...ids);
     unacked.splice(0, n);
-    for (const id of ids) unackedIds.delete(id);
     // Between runs keep no idle connection: it would keep the process alive.
     if (live === 0) closeAck();
   };
@@ -162,7 +160,7 @@ function parsePosition(p: JsonValue): Position {
 interface Ledger {
   closed(): void;
   emitted(id: string): void;
-  isUnacked(id: string): boolean;
+  unackedSet(): ReadonlySet<string>;
   seq(): number;
 }
 
@@ -294,7 +292,8 @@ class Reader<T> implements SourceReader<T> {
       const [next, entries] = (await redis.xautoclaim(stream, group, consumer, claimIdle, this.claimCursor, 'COUNT', count)) as [string, XEntries, string[]?];
       this.claimCursor = next;
       // Our own entries awaiting their checkpoint are idle too: never re-emit them.
-      this.push(entries.filter((e) => e !== null && !this.ledger.isUnacked(e[0])));
+      const mine = this.ledger.unackedSet();
+      this.push(entries.filter((e) => e !== null && !mine.has(e[0])));
       if (this.buffer.length > this.head) return;
     }
     if (this.cursor === '0') {
@@ -305,7 +304,8 @@ class Reader<T> implements SourceReader<T> {
         return;
       }
       this.pendingCursor = entries[entries.length - 1]![0];
-      this.push(entries.filter((e) => !this.ledger.isUnacked(e[0])));
+      const mine = this.ledger.unackedSet();
+      this.push(entries.filter((e) => !mine.has(e[0])));
       return;
     }
     const read = redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', this.o.blockMs ?? 500, 'STREAMS', stream, '>') as Promise<Array<[string, XEntries]> | null>;
