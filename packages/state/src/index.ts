@@ -50,6 +50,7 @@ export {
 export { idempotentSink, deterministicKey, type IdempotentSinkOptions } from './idempotentSink.js';
 export { deduplicate, type DeduplicateOptions } from './deduplicate.js';
 export { OffsetStore } from './offsetStore.js';
+export { stateExtensionKey, stateRuntimeOf, type CheckpointParticipant, type StateRuntime } from './internal/stateRuntime.js';
 export {
   countDistinct,
   keyedCount,

@@ -6,10 +6,27 @@
 import type { NodeContext } from '@streamweave/core';
 import type { StateSnapshot } from '../backends/stateBackend.js';
 
-/** Key of the state runtime in `ctx.extensions`. */
+/**
+ * Key of the state runtime in `ctx.extensions` (set by {@link CheckpointCoordinator}).
+ *
+ * @example
+ * ```ts
+ * const runtime = ctx.extensions[stateExtensionKey]; // prefer stateRuntimeOf(ctx)
+ * ```
+ * @see {@link stateRuntimeOf}
+ */
 export const stateExtensionKey = '@streamweave/state';
 
-/** A node that takes part in checkpoints (stateful operator, transactional sink). */
+/**
+ * A node that takes part in checkpoints (stateful operator, transactional sink):
+ * what an operator outside this package registers to have its state checkpointed.
+ *
+ * @example
+ * ```ts
+ * stateRuntimeOf(ctx)?.register({ id: ctx.id, type: ctx.descriptor.type });
+ * ```
+ * @see {@link StateRuntime}
+ */
 export interface CheckpointParticipant {
   /** Node id (stable operator id). */
   readonly id: string;
@@ -19,7 +36,22 @@ export interface CheckpointParticipant {
   notifyComplete?(checkpointId: number): Promise<void> | void;
 }
 
-/** What a participant can ask of the coordinator during a run. */
+/**
+ * What a participant can ask of the coordinator during a run. Custom stateful
+ * operators (e.g. the window operators of `@streamweave/windowing`) use it as
+ * keyedProcess does: register, take the restored snapshot at start, and at each
+ * CheckpointBarrier serialize their state synchronously and report it *before*
+ * forwarding the barrier; at EndOfStream report a final snapshot (`'end'`).
+ *
+ * @example
+ * ```ts
+ * const runtime = stateRuntimeOf(ctx);
+ * runtime?.register({ id: ctx.id, type: ctx.descriptor.type });
+ * const restored = runtime?.restored(ctx.id);
+ * // at a barrier: runtime?.snapshotTaken(ctx.id, barrier.checkpointId, [['count', '42']]);
+ * ```
+ * @see {@link stateRuntimeOf}, {@link CheckpointCoordinator}
+ */
 export interface StateRuntime {
   /** State restored for participant `id`, if the run was restored and it had state. */
   restored(id: string): StateSnapshot | undefined;
@@ -33,7 +65,20 @@ export interface StateRuntime {
   snapshotTaken(id: string, checkpointId: number | 'end', snapshot: StateSnapshot | Promise<StateSnapshot>): void;
 }
 
-/** The state runtime of this run, when a coordinator drives it. */
+/**
+ * The state runtime of this run, when a {@link CheckpointCoordinator} drives it;
+ * `undefined` in a plain run (then there is nothing to snapshot or restore).
+ *
+ * @example
+ * ```ts
+ * defineTransformer('myStateful', {}, options, (out, ctx) => {
+ *   const runtime = stateRuntimeOf(ctx);
+ *   runtime?.register({ id: ctx.id, type: ctx.descriptor.type });
+ *   // …
+ * });
+ * ```
+ * @see {@link StateRuntime}
+ */
 export function stateRuntimeOf(ctx: NodeContext): StateRuntime | undefined {
   return ctx.extensions[stateExtensionKey] as StateRuntime | undefined;
 }

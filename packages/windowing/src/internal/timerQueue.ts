@@ -68,6 +68,11 @@ export class TimerQueue<E extends Queued> {
     return this.heap.length;
   }
 
+  /** Queued times in ascending order, each with its entries in queue order (for checkpoints). */
+  ordered(): Array<[number, E[]]> {
+    return [...this.buckets].sort((a, b) => a[0] - b[0]);
+  }
+
   clear(): void {
     this.heap.length = 0;
     this.buckets.clear();

@@ -10,13 +10,15 @@
  * together share one heap slot, and the trigger context is one reused object.
  */
 import type { Cancel, NodeContext, Signal } from '@streamweave/core';
-import { isEndOfStream, isWatermark, StreamWeaveError } from '@streamweave/core';
+import { isCheckpointBarrier, isEndOfStream, isWatermark, StreamWeaveError } from '@streamweave/core';
+import { StateMismatchError, type StateSnapshot, stateRuntimeOf } from '@streamweave/state';
 import type { AggregateFunction } from '../aggregate.js';
 import type { WindowAssigner } from '../assigners/windowAssigner.js';
 import type { Evictor, EvictorContext } from '../evictors/evictor.js';
 import type { KeyedWindowStore, WindowStateBackend } from '../state/windowState.js';
 import { type OnMergeContext, type Trigger, TriggerResult } from '../triggers/trigger.js';
 import type { FiringTiming, TimestampedValue, TimeWindow, WindowResult } from '../windows.js';
+import { decodeState, encodeState } from './snapshotCodec.js';
 import { TimerQueue } from './timerQueue.js';
 import { describeValue } from './validate.js';
 
@@ -126,6 +128,31 @@ function hasTime(slot: number, more: number[] | undefined, t: number): boolean {
 }
 
 type WindowsOfKey<K, T> = Map<number, Entry<K, T>>;
+
+/** One window in a checkpoint (short names: a snapshot holds one per open window). */
+interface SavedEntry<T> {
+  s: number;
+  e: number;
+  c: number;
+  a?: unknown;
+  h: boolean;
+  i?: TimestampedValue<T>[];
+  t: number[];
+  p?: number[];
+  st?: Array<[string, unknown]>;
+  f: number;
+  o: boolean;
+}
+
+/** Checkpoint metadata of a window operator: its watermark and both timer queues by window index. */
+interface SavedMeta {
+  v: number;
+  wm: number;
+  eq: Array<[number, number[]]>;
+  pq: Array<[number, number[]]>;
+}
+
+const metaEntry = 'meta';
 
 /** Starts the engine for one run; returns the element handlers. @internal */
 export function startWindowEngine<T, K, R>(
@@ -583,6 +610,101 @@ export function startWindowEngine<T, K, R>(
     stats.keys = 0;
   };
 
+  // ---- checkpoints -------------------------------------------------------
+  // Under a @streamweave/state CheckpointCoordinator window state takes part in
+  // checkpoints exactly as keyedProcess state does: it is serialized synchronously
+  // at the barrier (an exact cut) and reported before the barrier is forwarded; the
+  // coordinator writes it to its backend. Timer queues are saved in queue order so
+  // windows that fire together after a restore fire in the original order.
+  const runtime = stateRuntimeOf(ctx);
+
+  const saveEntry = (e: Entry<K, T>): SavedEntry<T> => {
+    const t = Number.isNaN(e.et0) ? [] : [e.et0];
+    if (e.etx) t.push(...e.etx);
+    const saved: SavedEntry<T> = { s: e.start, e: e.end, c: e.cleanupAt, h: e.has, t, f: e.firings, o: e.onTime };
+    if (e.has) saved.a = e.acc;
+    if (e.items && e.items.length > 0) saved.i = e.items;
+    if (e.pt && e.pt.length > 0) saved.p = e.pt;
+    if (e.state && e.state.size > 0) saved.st = [...e.state];
+    return saved;
+  };
+
+  const snapshot = (): StateSnapshot => {
+    const index = new Map<Entry<K, T>, number>();
+    const pairs: Array<[string, string]> = [];
+    for (const windows of store.values()) {
+      const chains: SavedEntry<T>[][] = [];
+      let key: K | undefined;
+      for (const head of windows.values()) {
+        const chain: SavedEntry<T>[] = [];
+        for (let e: Entry<K, T> | undefined = head; e; e = e.chain) {
+          index.set(e, index.size);
+          key = e.key;
+          chain.push(saveEntry(e));
+        }
+        chains.push(chain);
+      }
+      if (chains.length > 0) pairs.push([`k${pairs.length}`, encodeState({ k: key, w: chains })]);
+    }
+    const queued = (q: TimerQueue<Entry<K, T>>): Array<[number, number[]]> => {
+      const saved: Array<[number, number[]]> = [];
+      for (const [time, entries] of q.ordered()) {
+        const live = entries.filter((e) => !e.dead && index.has(e)).map((e) => index.get(e)!);
+        if (live.length > 0) saved.push([time, live]);
+      }
+      return saved;
+    };
+    const meta: SavedMeta = { v: 1, wm, eq: queued(eventQ), pq: queued(procQ) };
+    pairs.push([metaEntry, encodeState(meta)]);
+    return pairs;
+  };
+
+  const restore = (saved: StateSnapshot) => {
+    const mismatch = (why: string) =>
+      new StateMismatchError(`window state cannot be restored: ${why}`, ctx.id, { component: ctx.component });
+    const metaText = saved.find(([name]) => name === metaEntry)?.[1];
+    if (metaText === undefined) throw mismatch('the snapshot has no window metadata');
+    const meta = decodeState<SavedMeta>(metaText);
+    if (meta.v !== 1) throw mismatch(`unknown snapshot version ${String(meta.v)}`);
+    const all: Entry<K, T>[] = [];
+    for (const [name, text] of saved) {
+      if (name === metaEntry) continue;
+      if (!name.startsWith('k')) throw mismatch(`unexpected entry ${JSON.stringify(name)}`);
+      const { k, w } = decodeState<{ k: K; w: SavedEntry<T>[][] }>(text);
+      const windows = windowsOf(k);
+      for (const chain of w) {
+        let prev: Entry<K, T> | undefined;
+        for (const x of chain) {
+          const e = new Entry<K, T>(k, x.s, x.e, x.c);
+          e.has = x.h;
+          if (x.h) e.acc = x.a;
+          if (x.i) e.items = x.i;
+          if (x.t.length > 0) e.et0 = x.t[0]!;
+          if (x.t.length > 1) e.etx = x.t.slice(1);
+          if (x.p) e.pt = x.p;
+          if (x.st) e.state = new Map(x.st);
+          e.firings = x.f;
+          e.onTime = x.o;
+          if (prev) prev.chain = e;
+          else windows.set(e.start, e);
+          prev = e;
+          all.push(e);
+          stats.openWindows++;
+        }
+      }
+    }
+    wm = meta.wm;
+    stats.watermark = wm;
+    for (const [time, entries] of meta.eq) for (const i of entries) if (all[i]) queueEvent(time, all[i]);
+    for (const [time, entries] of meta.pq) for (const i of entries) if (all[i]) queueProcessing(time, all[i]);
+  };
+
+  if (runtime) {
+    runtime.register({ id: ctx.id, type: ctx.descriptor.type });
+    const saved = runtime.restored(ctx.id);
+    if (saved) restore(saved);
+  }
+
   return {
     item(value, position) {
       if (stopped) return;
@@ -610,7 +732,12 @@ export function startWindowEngine<T, K, R>(
           return;
         }
         advanceWatermark(s.timestamp);
-      } else if (isEndOfStream(s)) finish();
+      } else if (isCheckpointBarrier(s)) {
+        runtime?.snapshotTaken(ctx.id, s.checkpointId, snapshot());
+      } else if (isEndOfStream(s)) {
+        finish();
+        runtime?.snapshotTaken(ctx.id, 'end', snapshot());
+      }
       if (!stopped) sinks.signal(s);
     },
     finish,

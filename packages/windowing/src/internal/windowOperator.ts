@@ -1,6 +1,7 @@
 /** Builds the single-port transformer and the `out` + `late` multi-port node around the window engine. */
 import type { Element, MultiPortTransformer, NodeContext, NodeOptions, Transformer } from '@streamweave/core';
 import { defineTransformer, describeNode, InvalidArgumentError, isSignal } from '@streamweave/core';
+import { stateRuntimeOf } from '@streamweave/state';
 import { Observable, Subject } from 'rxjs';
 import type { WindowAssigner } from '../assigners/windowAssigner.js';
 import type { Evictor } from '../evictors/evictor.js';
@@ -142,13 +143,15 @@ export function buildWindowOperator<T, K, R>(
     state: options.state ?? (ctx.extensions[windowStateExtension] as WindowStateBackend | undefined) ?? heapWindowState(),
   });
   const sliced = options.slicing !== false && canSlice({ ...baseConfig, state: heapWindowState() }, options.trigger === undefined);
-  const start = sliced ? startSlicedEngine : startWindowEngine;
+  // The sliced engine keeps panes, not windows, and does not snapshot them: under a
+  // checkpoint coordinator the general engine (same results) runs instead.
+  const start = (ctx: NodeContext) => (sliced && stateRuntimeOf(ctx) === undefined ? startSlicedEngine : startWindowEngine);
   let latest = freshStats();
   const lateCallback = options.lateData;
 
   const transformer = defineTransformer<T, WindowResult<K, R>>(type, params, options, (out, ctx) => {
     const stats = (latest = freshStats());
-    const engine = start(configFor(ctx), ctx, {
+    const engine = start(ctx)(configFor(ctx), ctx, {
       result(r) {
         ctx.stats.out++;
         out.next(r);
@@ -177,7 +180,7 @@ export function buildWindowOperator<T, K, R>(
         const late = new Subject<Element<T>>();
         const main = new Observable<Element<WindowResult<K, R>>>((out) => {
           const stats = (latest = freshStats());
-          const engine = start(configFor(ctx), ctx, {
+          const engine = start(ctx)(configFor(ctx), ctx, {
             result(r) {
               ctx.stats.out++;
               out.next(r);
