@@ -149,7 +149,7 @@ export interface Producer<T> {
   /** Opens a reader for one run. */
   open(ctx: ProducerContext): SourceReader<T>;
   /** Phantom marker for the item type; never set. @internal */
-  readonly __out?: (value: T) => void;
+  readonly __out?: () => T;
 }
 
 /**

@@ -37,3 +37,9 @@ pipeline().from(fromArray(['a'])).to(reduceTo((acc: number, x: { n: number }) =>
 // The result type flows from the consumer.
 // @ts-expect-error result is number[], not string[]
 export const wrong: Promise<RunResult<string[]>> = pipeline().from(fromArray([1])).to(collect()).run();
+
+// Producers are covariant in their item type: a producer of strings is a producer of unknowns.
+import type { Producer } from './index.js';
+export const widened: Producer<unknown> = fromArray(['a']);
+// @ts-expect-error but not the other way round
+export const narrowed: Producer<string> = fromArray<unknown>(['a']);
