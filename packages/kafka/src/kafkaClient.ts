@@ -45,6 +45,8 @@ export interface KafkaConsumerConfig {
   readonly readCommitted?: boolean;
   /** Upper bound of bytes fetched per request (client default when omitted). */
   readonly maxBytes?: number;
+  /** A member silent this long is removed from the group (client default 30 000 ms; brokers allow 6 000 at least). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** Callbacks a consumer drives. */
@@ -195,6 +197,7 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
         maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
         readUncommitted: config.readCommitted === false,
         ...(config.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
+        ...(config.sessionTimeoutMs !== undefined ? { sessionTimeout: config.sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(config.sessionTimeoutMs / 3)) } : {}),
       });
       await consumer.connect();
       try {

@@ -25,6 +25,8 @@ export interface KafkaSourceOptions<T> extends NodeOptions {
   readonly fromBeginning?: boolean;
   /** read_committed isolation (default true). */
   readonly readCommitted?: boolean;
+  /** Group session timeout in ms: how soon a crashed member's partitions move to the others (client default 30 000). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** A Kafka source: a replayable producer plus the checkpoint-completion hook. */
@@ -289,6 +291,7 @@ class Reader<T> implements SourceReader<T> {
         topics,
         fromBeginning: this.options.fromBeginning ?? true,
         readCommitted: this.options.readCommitted ?? true,
+        ...(this.options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: this.options.sessionTimeoutMs } : {}),
       });
     } catch (e) {
       throw new StreamWeaveError(`kafkaSource: cannot connect to Kafka at ${client.brokers.join(',')}`, {
