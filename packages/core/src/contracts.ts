@@ -60,7 +60,7 @@ export interface CreditHold {
 export interface RunHooks {
   /** A data item entered a node. */
   onItemIn?(nodeId: string, item: unknown): void;
-  /** A data item left a node; `latencyMs` is the time since the node received the item that produced it, when known. */
+  /** A data item left a node. */
   onItemOut?(nodeId: string, item: unknown): void;
   /** A node reported a failure (before the strategy applied). */
   onError?(nodeId: string, error: StreamWeaveError): void;
@@ -68,6 +68,11 @@ export interface RunHooks {
   onBackpressure?(nodeId: string, waitedMs: number): void;
   /** A control signal passed a node's output. */
   onSignal?(nodeId: string, signal: Element<never>): void;
+  /**
+   * A data item reached sink `nodeId`, `latencyMs` after its source emitted the item it came from
+   * (run clock; carried across asynchronous stages).
+   */
+  onLatency?(nodeId: string, latencyMs: number): void;
 }
 
 /**

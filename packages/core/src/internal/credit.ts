@@ -10,6 +10,21 @@
 import type { CreditHold } from '../contracts.js';
 
 let ambient: CreditPool | undefined;
+/**
+ * When the item being pushed left its source (run clock, ms), for end-to-end
+ * latency. Set only while a latency listener exists; holds carry it across async stages.
+ */
+let ambientEmittedAt = 0;
+
+/** The source emit time of the item whose push is running. */
+export function currentEmittedAt(): number {
+  return ambientEmittedAt;
+}
+
+/** Sets the source emit time of the item about to be pushed. */
+export function setEmittedAt(t: number): void {
+  ambientEmittedAt = t;
+}
 
 /** Runs `fn` with `pool` as the ambient pool. */
 export function withAmbientPool<R>(pool: CreditPool | undefined, fn: () => R): R {
@@ -53,6 +68,7 @@ export class CreditPool {
   take(): CreditHold {
     this.held++;
     let released = false;
+    const emittedAt = ambientEmittedAt;
     return {
       release: () => {
         if (released) return;
@@ -61,7 +77,15 @@ export class CreditPool {
         // Resume the source once half the window is free, so pulls are not one item at a time.
         if (this.waiters.length > 0 && this.held <= this.window / 2) this.wake();
       },
-      run: (fn) => withAmbientPool(this, fn),
+      run: (fn) => {
+        const previous = ambientEmittedAt;
+        ambientEmittedAt = emittedAt;
+        try {
+          return withAmbientPool(this, fn);
+        } finally {
+          ambientEmittedAt = previous;
+        }
+      },
     };
   }
 

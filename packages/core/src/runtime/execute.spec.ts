@@ -408,6 +408,24 @@ describe('instrumentation hooks', () => {
     expect(waited).toBeGreaterThanOrEqual(1);
   });
 
+  it('reports end-to-end latency at sinks, carried across asynchronous stages', async () => {
+    const clock = new VirtualClock();
+    const latencies: Array<[string, number]> = [];
+    const run = pipeline()
+      .from(fromArray([1, 2]))
+      .pipe(mapAsync((x: number) => new Promise<number>((r) => clock.schedule(() => r(x), 40 * x))))
+      .pipe(map((x: number) => x))
+      .to(collect())
+      .run({ clock, hooks: { onLatency: (id, ms) => latencies.push([id, ms]) } });
+    await clock.advanceBy(200);
+    await run;
+    // Both items left the source at t=0; item 1 took 40 ms, item 2 80 ms (it waited behind item 1, then its own 80 ms).
+    expect(latencies).toEqual([
+      ['collect', 40],
+      ['collect', 120],
+    ]);
+  });
+
   it('rejects an invalid credit window', () => {
     expect(() => pipeline().from(range(0, 1)).to(collect()).start({ creditWindow: 0 })).toThrow(
       'run: creditWindow must be a positive integer, got 0',

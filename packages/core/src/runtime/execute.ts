@@ -8,7 +8,7 @@ import type { JsonValue, NodeContext, NodeStats, RunHooks, SourceReader } from '
 import { type DeadLetter, type ErrorStrategy, type NodeStatsSnapshot, PipelineAbortedError, StreamWeaveError } from '../errors.js';
 import { type EdgeSpec, type GraphNodeSpec, outputPorts, inputPorts } from '../graph/model.js';
 import { alignedMerge } from '../internal/alignedMerge.js';
-import { CreditPool, takeAmbientHold, withAmbientPool } from '../internal/credit.js';
+import { CreditPool, currentEmittedAt, setEmittedAt, takeAmbientHold, withAmbientPool } from '../internal/credit.js';
 import { macrotask } from '../internal/macrotask.js';
 import { createOutlet, type Outlet } from '../internal/outlet.js';
 import { type CheckpointBarrier, type Element, endOfStream, isCheckpointBarrier, isSignal } from '../signals.js';
@@ -136,6 +136,8 @@ export function startRun(
       case 'consumer': {
         const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors);
         let input = withHooks(spec.id, inputOf(spec.id, 'in'), hooks, 'in');
+        const onLatency = hooks?.onLatency;
+        if (onLatency) input = measuringLatency(input, (ms) => onLatency.call(hooks, spec.id, ms), clock);
         const onSinkBarrier = options.checkpoints?.onSinkBarrier;
         if (onSinkBarrier) input = reportingBarriers(input, (b) => onSinkBarrier.call(options.checkpoints, spec.id, b));
         sinks.push({ id: spec.id, done: spec.impl.consume(input, ctx) });
@@ -264,9 +266,11 @@ async function runSource(
   // Plain flags instead of AbortSignal.aborted getters on the per-item path.
   let isCancelled = cancelled.aborted;
   cancelled.addEventListener('abort', () => (isCancelled = true), { once: true });
+  const stampLatency = hooks?.onLatency !== undefined;
   const emit = (el: Element<unknown>) => {
     if (isCancelled) return;
     if (!isSignal(el)) stats.out++;
+    if (stampLatency) setEmittedAt(ctx.clock.now());
     if (inPull) subject.next(el);
     else withAmbientPool(pool, () => subject.next(el));
   };
@@ -390,7 +394,7 @@ function counting(stream: Observable<Element<unknown>>, stats: NodeStats, field:
 
 function activeHooks(h: RunHooks | undefined): RunHooks | undefined {
   if (!h) return undefined;
-  return h.onItemIn || h.onItemOut || h.onError || h.onBackpressure || h.onSignal ? h : undefined;
+  return h.onItemIn || h.onItemOut || h.onError || h.onBackpressure || h.onSignal || h.onLatency ? h : undefined;
 }
 
 function withHooks(
@@ -426,6 +430,23 @@ function reportingBarriers(
       next(el) {
         sub.next(el);
         if (isCheckpointBarrier(el)) report(el);
+      },
+      error: (e: unknown) => sub.error(e),
+      complete: () => sub.complete(),
+    }),
+  );
+}
+
+function measuringLatency(
+  stream: Observable<Element<unknown>>,
+  report: (latencyMs: number) => void,
+  clock: { now(): number },
+): Observable<Element<unknown>> {
+  return new Observable((sub) =>
+    stream.subscribe({
+      next(el) {
+        if (!isSignal(el)) report(clock.now() - currentEmittedAt());
+        sub.next(el);
       },
       error: (e: unknown) => sub.error(e),
       complete: () => sub.complete(),
