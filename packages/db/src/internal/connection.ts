@@ -72,13 +72,12 @@ export async function openDb(
 /**
  * A cause whose message reads well: Node reports a refused connection to a name with
  * several addresses as an AggregateError with an empty message (its first error is
- * used), and a native driver's error can come from another realm (not `instanceof
- * Error`), which would print as JSON.
+ * used), and an error made in another realm (a native driver, a test sandbox) is not
+ * `instanceof Error`, which would print as JSON.
  */
 export function readableCause(e: unknown): unknown {
-  if (e instanceof AggregateError && e.message === '' && e.errors[0] instanceof Error) return e.errors[0];
-  if (!(e instanceof Error) && typeof e === 'object' && e !== null && typeof (e as Error).message === 'string') {
-    return Object.assign(new Error((e as Error).message), { code: (e as { code?: unknown }).code, cause: e });
-  }
-  return e;
+  let c = e as { message?: unknown; errors?: unknown; code?: unknown } | null;
+  if (c && typeof c === 'object' && c.message === '' && Array.isArray(c.errors) && c.errors.length > 0) c = c.errors[0] as typeof c;
+  if (c && typeof c === 'object' && !(c instanceof Error) && typeof c.message === 'string') return Object.assign(new Error(c.message), { code: c.code, cause: c });
+  return c;
 }

@@ -1,0 +1,3 @@
+import { createConfig } from '@streamweave/lint-config';
+
+export default createConfig({ browserSafe: false });

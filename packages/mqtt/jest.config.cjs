@@ -1,0 +1,1 @@
+module.exports = require('@streamweave/jest-preset').createConfig(__dirname);
