@@ -34,8 +34,9 @@ describe('exactlyOnceFileSink', () => {
     const r = await coordinator.run(job, { runOptions: { creditWindow: 1 } });
     expect(r.result).toEqual({ records: 4, transactions: 2 });
     expect(await readPartFiles(out)).toBe('a\nb\nc\nd\n');
-    // Leftovers of a crashed attempt: an in-progress file and a part numbered past the checkpoint.
+    // Leftovers of a crashed attempt: temp files (this version's and the earlier `.inprogress` ones) and a part numbered past the checkpoint.
     writeFileSync(join(out, '.part-000000005.abcd.inprogress'), 'junk\n');
+    writeFileSync(join(out, '.part-000000006.0123456789ab.tmp'), 'junk\n');
     writeFileSync(join(out, 'part-000000007'), 'junk\n');
     const again = await new CheckpointCoordinator({ backend, storage }).run(
       pipeline().from(fromArray(['a', 'b', 'c', 'd'], { name: 'src' })).pipe(map((x: string) => x)).to(exactlyOnceFileSink<string>({ dir: out, serialize: (s) => `${s}\n`, name: 'out' })),
@@ -85,7 +86,8 @@ describe('lineFileSource', () => {
     mkdirSync(join(dir, 'x'), { recursive: true });
     await expect(pipeline().from(lineFileSource(join(dir, 'missing.txt'))).to(collect()).run()).rejects.toThrow('ENOENT');
     await expect(pipeline().from(lineFileSource(join(dir, 'in.txt'))).to(collect()).run({ restore: { positions: { lineFileSource: 'x' } } })).rejects.toThrow(
-      '[lineFileSource "lineFileSource"] cannot seek to "x": expected a byte offset',
+      // lineFileSource is readLines of @streamweave/files under its own node type.
+      'readLines: `position` must be a non-negative integer byte offset, got "x"',
     );
   });
 });

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type FileHandle, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Consumer, InvalidArgumentError, type NodeOptions } from '@streamweave/core';
+import { AtomicFileWriter, FileError, openAtomic } from '@streamweave/files';
 import { type TwoPhaseCommitResult, twoPhaseCommitSink } from '../../twoPhaseCommitSink.js';
 import { syncDir } from './localCheckpointStorage.js';
 
@@ -18,13 +18,15 @@ export interface ExactlyOnceFileSinkOptions<T> extends NodeOptions {
   readonly bufferBytes?: number;
 }
 
-/** A file transaction: an in-progress temp file and the part file it becomes. */
+/** A file transaction: the atomic writer's temp file and the part file it becomes (recorded in checkpoints). */
 type FileTxn = { readonly tmp: string; readonly final: string };
 
 /**
- * Exactly-once file sink: each transaction writes a hidden in-progress file, which is
- * fsynced at the checkpoint barrier (pre-commit) and renamed atomically to its part
- * file when the checkpoint completes (commit). Part numbers are deterministic, so a
+ * Exactly-once file sink: each transaction writes its part file through an
+ * `AtomicFileWriter` of `@streamweave/files` (a hidden temp file), which is fsynced
+ * at the checkpoint barrier (`preCommit`) and renamed atomically to its part file
+ * when the checkpoint completes (`commit`; after a restart through
+ * `AtomicFileWriter.resume`). Part numbers are deterministic, so a
  * replay after a crash rewrites the same parts; leftovers of the lost attempt are
  * removed on restore. Read the output as the part files in name order.
  *
@@ -45,24 +47,27 @@ export function exactlyOnceFileSink<T>(options: ExactlyOnceFileSinkOptions<T>): 
   const dir = options.dir;
   return twoPhaseCommitSink<T, FileTxn>('exactlyOnceFileSink', { dir, prefix }, options, () => {
     mkdirSync(dir, { recursive: true });
-    const open_ = new Map<string, { fh: Promise<FileHandle>; chunks: string[]; size: number }>();
+    // Writers of this process's open transactions; items are buffered and written in batches.
+    const writers = new Map<string, { writer: AtomicFileWriter; chunks: string[]; size: number }>();
     const flush = async (txn: FileTxn) => {
-      const f = open_.get(txn.tmp)!;
+      const f = writers.get(txn.tmp)!;
       if (f.chunks.length === 0) return;
       const text = f.chunks.join('');
       f.chunks = [];
       f.size = 0;
-      await (await f.fh).write(text);
+      await f.writer.write(text);
     };
+    // A transaction of an earlier process (restored from a checkpoint) has no writer here: reattach to its temp file.
+    const writerOf = (txn: FileTxn) => writers.get(txn.tmp)?.writer ?? AtomicFileWriter.resume(txn.final, txn.tmp);
     const partName = (seq: number) => `${prefix}-${String(seq).padStart(9, '0')}`;
     return {
-      beginTransaction(seq) {
-        const txn = { tmp: join(dir, `.${partName(seq)}.${randomBytes(4).toString('hex')}.inprogress`), final: join(dir, partName(seq)) };
-        open_.set(txn.tmp, { fh: open(txn.tmp, 'w'), chunks: [], size: 0 });
-        return txn;
+      async beginTransaction(seq) {
+        const writer = await openAtomic(join(dir, partName(seq)));
+        writers.set(writer.tempPath, { writer, chunks: [], size: 0 });
+        return { tmp: writer.tempPath, final: writer.path };
       },
       write(txn, item) {
-        const f = open_.get(txn.tmp)!;
+        const f = writers.get(txn.tmp)!;
         const text = serialize(item);
         f.chunks.push(text);
         f.size += text.length;
@@ -70,29 +75,27 @@ export function exactlyOnceFileSink<T>(options: ExactlyOnceFileSinkOptions<T>): 
       },
       async preCommit(txn) {
         await flush(txn);
-        const fh = await open_.get(txn.tmp)!.fh;
-        await fh.sync();
-        await fh.close();
-        open_.delete(txn.tmp);
+        await writers.get(txn.tmp)!.writer.preCommit();
       },
       async commit(txn) {
+        const writer = writerOf(txn);
+        writers.delete(txn.tmp);
         try {
-          await rename(txn.tmp, txn.final);
+          await writer.commit();
         } catch (e) {
           // Already committed before a crash: the temp file is gone and the part exists.
-          if ((e as NodeJS.ErrnoException).code === 'ENOENT' && (await exists(txn.final))) return;
+          if (e instanceof FileError && e.code === 'ENOENT' && (await exists(txn.final))) return;
           throw e;
         }
-        await syncDir(dir);
       },
       async abort(txn) {
-        const f = open_.get(txn.tmp);
-        open_.delete(txn.tmp);
-        if (f) await (await f.fh).close().catch(() => undefined);
-        await unlink(txn.tmp).catch(() => undefined);
+        const writer = writerOf(txn);
+        writers.delete(txn.tmp);
+        await writer.abort();
       },
       async recover(nextSeq) {
-        const hidden = new RegExp(`^\\.${escape(prefix)}-\\d{9}\\.[0-9a-f]+\\.inprogress$`);
+        // Temp files of lost attempts (`.tmp` from AtomicFileWriter; `.inprogress` from earlier versions of this sink).
+        const hidden = new RegExp(`^\\.${escape(prefix)}-\\d{9}\\.[0-9a-f]+\\.(tmp|inprogress)$`);
         const part = new RegExp(`^${escape(prefix)}-(\\d{9})$`);
         for (const f of await readdir(dir)) {
           const m = part.exec(f);
