@@ -187,3 +187,27 @@ describe('parquetSource rowGroups output', () => {
     expect(() => parquetSource(file, { output: 'columns' as never })).toThrow("`output` must be 'rows' or 'rowGroups'");
   });
 });
+
+describe('parquetDecode and EndOfStream', () => {
+  it('emits the rows before EndOfStream passes', async () => {
+    const { endOfStream, isEndOfStream } = await import('@streamweave/core');
+    const file = await encode(rows.slice(0, 3));
+    const seen: string[] = [];
+    const { Observable } = await import('rxjs');
+    const t = parquetDecode();
+    const input = new Observable<unknown>((s) => {
+      s.next(file);
+      s.next(endOfStream);
+      s.complete();
+    });
+    const ctx = {
+      component: { id: 'd', type: 'parquetDecode' },
+      stats: { in: 0, out: 0, errors: 0, skipped: 0 },
+      fail: () => ({ action: 'stop' }),
+    } as never;
+    await new Promise<void>((resolve, reject) =>
+      t.apply(input as never, ctx).subscribe({ next: (x) => seen.push(isEndOfStream(x) ? 'EOS' : 'row'), complete: resolve, error: reject }),
+    );
+    expect(seen).toEqual(['row', 'row', 'row', 'EOS']);
+  });
+});

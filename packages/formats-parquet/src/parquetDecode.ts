@@ -1,4 +1,4 @@
-import { defineTransformer, InvalidArgumentError, isEndOfStream, type NodeOptions, type Transformer } from '@streamweave/core';
+import { defineTransformer, InvalidArgumentError, isEndOfStream, type NodeOptions, type Signal, type Transformer } from '@streamweave/core';
 import { asBytes } from '@streamweave/formats';
 import { type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -19,7 +19,7 @@ export interface ParquetDecodeOptions extends ParquetReadOptions, NodeOptions {
  * so the bytes are buffered until the input ends (EndOfStream or completion);
  * then row groups are decoded one at a time, with projection and statistics
  * skipping as in {@link parquetSource}. Signals that arrive while bytes are
- * buffered pass at once; the rows follow them. When the file is at hand
+ * buffered pass at once (the rows follow them); EndOfStream waits for the rows. When the file is at hand
  * (memory, a local path, an HTTP range reader), prefer {@link parquetSource},
  * which reads by range and backpressures per row group.
  *
@@ -113,8 +113,11 @@ export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecod
         if (!stopped) fail(error(`cannot read the Parquet data: ${(e as Error).message}`, e, {}), undefined);
       });
     };
+    /** Signals that arrived once decoding had started: they follow the rows (EndOfStream above all). */
+    const heldSignals: Signal[] = [];
     const finish = () => {
       finished = true;
+      for (const s of heldSignals.splice(0)) if (!stopped) out.next(s);
       if (pendingComplete && !stopped) out.complete();
     };
     return {
@@ -134,8 +137,14 @@ export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecod
         chunks.push(bytes.slice()); // the upstream may reuse its buffer
       },
       signal(s) {
-        if (isEndOfStream(s)) start();
-        if (!stopped) out.next(s);
+        if (stopped) return;
+        if (isEndOfStream(s) && !started) {
+          heldSignals.push(s);
+          start();
+          return;
+        }
+        if (started && !finished) heldSignals.push(s);
+        else out.next(s);
       },
       complete() {
         pendingComplete = true;
