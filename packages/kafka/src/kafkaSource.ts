@@ -49,6 +49,8 @@ export interface KafkaSource<T> extends Producer<T> {
 }
 
 const maxRememberedBarriers = 1024;
+/** Longest a pull emits before returning to the runtime (which then yields to the event loop). */
+const sliceMs = 5;
 /** How long a full buffer holds the fetch loop before pausing the partition (kafkajs resumes slowly). */
 const pauseAfterMs = 1000;
 
@@ -149,6 +151,8 @@ class Reader<T> implements SourceReader<T> {
   /** Next offset to emit, per topic and partition (emitted or restored). */
   private readonly next = new Map<string, Record<string, string>>();
   private assigned = new Set<string>();
+  /** Next offset after the last record buffered, per partition key. */
+  private readonly fetched = new Map<string, string>();
   private readonly paused = new Map<string, { topic: string; partition: number }>();
   private wake: (() => void) | undefined;
   private readonly roomWaiters = new Set<() => void>();
@@ -196,7 +200,11 @@ class Reader<T> implements SourceReader<T> {
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
     let emitted = 0;
+    const t0 = performance.now();
     while (emitted < demand && this.size() > 0) {
+      // Emitting runs the downstream stages synchronously: stop after ~5 ms so the event loop
+      // (the sink's produce requests, barrier timers) gets a turn between pulls.
+      if ((emitted & 15) === 15 && performance.now() - t0 > sliceMs) break;
       const record = this.buffer[this.head++]!;
       const position = this.seen++;
       let attempt = 1;
@@ -319,10 +327,11 @@ class Reader<T> implements SourceReader<T> {
   private async onRecords(records: readonly KafkaRecord[]): Promise<void> {
     const first = records[0]!;
     const key = tpKey(first.topic, first.partition);
-    const from = this.next.get(first.topic)?.[String(first.partition)];
-    // A fetch that raced a seek can repeat records already emitted: drop them.
+    const from = this.fetched.get(key) ?? this.next.get(first.topic)?.[String(first.partition)];
+    // A fetch that raced a seek can repeat records already taken (emitted or buffered): drop them.
     const fresh = from === undefined ? records : records.filter((r) => Number(r.offset) >= Number(from));
     for (const r of fresh) this.buffer.push(r);
+    if (fresh.length > 0) this.fetched.set(key, String(Number(fresh[fresh.length - 1]!.offset) + 1));
     if (fresh.length > 0) this.wakeUp();
     if (this.size() < this.bufferSize) return;
     // Full: first hold the fetch loop briefly (cheap, no refetch); if downstream stays slow,
@@ -353,6 +362,7 @@ class Reader<T> implements SourceReader<T> {
     for (const [topic, parts] of this.next) {
       for (const p of Object.keys(parts)) if (!now.has(tpKey(topic, Number(p)))) delete parts[p];
     }
+    for (const k of [...this.fetched.keys()]) if (!now.has(k)) this.fetched.delete(k);
     for (const [k, v] of this.paused) {
       if (!now.has(k)) this.paused.delete(k);
       else this.consumer?.pause(v.topic, [v.partition]);

@@ -208,7 +208,10 @@ class Reader<T> implements SourceReader<T> {
       await this.fill(redis);
     }
     let n = 0;
+    const t0 = performance.now();
     while (n < demand && this.head < this.buffer.length) {
+      // Emitting runs the downstream stages synchronously: stop after ~5 ms so the event loop gets a turn.
+      if ((n & 15) === 15 && performance.now() - t0 > 5) break;
       const entry = this.buffer[this.head++]!;
       const position = this.position_++;
       let attempt = 1;
