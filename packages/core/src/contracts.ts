@@ -5,7 +5,7 @@
 import type { Observable } from 'rxjs';
 import type { Clock } from './clock.js';
 import type { ComponentRef, ErrorAction, ErrorStrategy, StreamWeaveError } from './errors.js';
-import type { Element } from './signals.js';
+import type { CheckpointBarrier, Element } from './signals.js';
 
 /** A JSON-compatible value: what node parameters and positions are made of. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -104,6 +104,12 @@ export interface NodeContext {
   readonly hooks: RunHooks | undefined;
   /** Services given to the run with `RunOptions.extensions` (state backends, coordinators…). */
   readonly extensions: Readonly<Record<string, unknown>>;
+  /**
+   * Consumers that declare `acknowledgesBarriers` call this once they have handled a
+   * checkpoint barrier (after every item before it); the run reports it to
+   * `RunOptions.checkpoints.onSinkBarrier`. Undefined when nobody listens.
+   */
+  readonly acknowledgeBarrier?: (barrier: CheckpointBarrier) => void;
 }
 
 /** The outcome of {@link NodeContext.fail}. */
@@ -198,6 +204,11 @@ export interface Consumer<T, R> {
   readonly errors?: ErrorStrategy;
   /** Subscribes to `input` and resolves with the result once it completes. */
   consume(input: Observable<Element<T>>, ctx: NodeContext): Promise<R>;
+  /**
+   * True when the consumer calls `ctx.acknowledgeBarrier` itself once a barrier is handled in
+   * order; otherwise the run reports a barrier to the checkpoint listener when it arrives.
+   */
+  readonly acknowledgesBarriers?: boolean;
   /** @internal */
   readonly __in?: (value: T) => void;
 }

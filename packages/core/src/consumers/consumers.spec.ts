@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import { collect, forEach, fromArray, pipeline, range, reduceTo, toConsole, toObservable, map, onError } from '../index.js';
 
 describe('consumers', () => {
@@ -106,5 +106,60 @@ describe('consumers', () => {
     }));
     await expect(pipeline().from(range(0, 1)).to(throwing).run()).rejects.toThrow('close failed');
     void Subject;
+  });
+});
+
+describe('consumer signal order', () => {
+  it('a signal reaches an async consumer only after every item before it was handled', async () => {
+    const { defineConsumer, checkpointBarrier, watermark } = await import('../index.js');
+    const { fromElements } = await import('../test-support/elements.js');
+    const log: string[] = [];
+    const slowSink = defineConsumer<number, string[]>('slowSink', {}, undefined, () => ({
+      item: async (x) => {
+        await new Promise((r) => setTimeout(r, 2));
+        log.push(`item ${String(x)}`);
+      },
+      signal: (s) => log.push(`signal ${s.kind}`),
+      complete: () => log,
+    }));
+    const { result } = await pipeline()
+      .from(fromElements<number>([1, 2, checkpointBarrier(1, 0), 3, watermark(5)]))
+      .to(slowSink)
+      .run();
+    expect(result).toEqual(['item 1', 'item 2', 'signal barrier', 'item 3', 'signal watermark', 'signal end']);
+  });
+});
+
+describe('sink barrier acknowledgement', () => {
+  it('onSinkBarrier fires only after the sink handled every item before the barrier', async () => {
+    const { checkpointBarrier, forEach: each } = await import('../index.js');
+    const { fromElements } = await import('../test-support/elements.js');
+    const log: string[] = [];
+    await pipeline()
+      .from(fromElements<number>([1, 2, checkpointBarrier(7, 0), 3]))
+      .to(
+        each(async (x: number) => {
+          await new Promise((r) => setTimeout(r, 2));
+          log.push(`item ${x}`);
+        }),
+      )
+      .run({ checkpoints: { onSinkBarrier: (id, b) => log.push(`ack ${id} ${b.checkpointId}`) } });
+    expect(log).toEqual(['item 1', 'item 2', 'ack forEach 7', 'item 3']);
+  });
+
+  it('a hand-written consumer without acknowledgement support is reported on arrival', async () => {
+    const { checkpointBarrier } = await import('../index.js');
+    const { fromElements } = await import('../test-support/elements.js');
+    const acks: number[] = [];
+    const plain = {
+      descriptor: { kind: 'consumer' as const, type: 'plain', params: {}, inputs: ['in'] },
+      consume: (input: Observable<unknown>) =>
+        new Promise<void>((resolve) => input.subscribe({ complete: () => resolve() })),
+    };
+    await pipeline()
+      .from(fromElements<number>([1, checkpointBarrier(3, 0)]))
+      .to(plain)
+      .run({ checkpoints: { onSinkBarrier: (_id, b) => acks.push(b.checkpointId) } });
+    expect(acks).toEqual([3]);
   });
 });

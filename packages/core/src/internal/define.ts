@@ -98,11 +98,14 @@ export interface ConsumerHandlers<R> {
   teardown?(): void;
 }
 
+/** A queued item, or a queued signal (position -1) that must wait for the items before it. */
 interface Pending {
   readonly value: unknown;
   readonly position: number;
   readonly hold: CreditHold;
 }
+const signalPosition = -1;
+const noHold: CreditHold = { release() {}, run: (fn) => fn() };
 
 /**
  * Drives one consumer subscription. Asynchronous item handlers run one at a time,
@@ -130,7 +133,9 @@ class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
 
   protected override _next(el: Element<unknown>): void {
     if (isSignal(el)) {
-      this.h.signal?.(el);
+      // A signal never overtakes items still waiting for an asynchronous handler.
+      if (this.busy || this.queue.length > 0) this.queue.push({ value: el, position: signalPosition, hold: noHold });
+      else this.handleSignal(el);
       return;
     }
     const position = this.ctx.stats.in++;
@@ -152,6 +157,11 @@ class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
     this.finish(e);
   }
 
+  private handleSignal(s: Signal): void {
+    this.h.signal?.(s);
+    if (s.kind === 'barrier') this.ctx.acknowledgeBarrier?.(s);
+  }
+
   protected override _complete(): void {
     this.inputDone = true;
     if (!this.busy && this.queue.length === 0) this.completeSink();
@@ -170,6 +180,10 @@ class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
   }
 
   private runQueued(value: unknown, position: number, attempt: number, hold: CreditHold): void {
+    if (position === signalPosition) {
+      this.handleSignal(value as Signal);
+      return;
+    }
     let r: void | Promise<void>;
     try {
       r = this.h.item(value, position);
@@ -253,6 +267,7 @@ export function defineConsumer<T, R>(
   return {
     descriptor: describeNode('consumer', type, params, options),
     ...(options?.errors ? { errors: options.errors } : {}),
+    acknowledgesBarriers: true,
     consume(input, ctx) {
       return new Promise<R>((resolve, reject) => {
         const sink = new SinkSubscriber<R>(ctx, setup(ctx), resolve, reject);

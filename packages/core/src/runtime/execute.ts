@@ -60,7 +60,13 @@ export function startRun(
     };
   }
 
-  function makeContext(id: string, descriptor: GraphNodeSpec['impl']['descriptor'], own: ErrorStrategy | undefined, signal: AbortSignal = cancelController.signal): NodeContext {
+  function makeContext(
+    id: string,
+    descriptor: GraphNodeSpec['impl']['descriptor'],
+    own: ErrorStrategy | undefined,
+    signal: AbortSignal = cancelController.signal,
+    acknowledgeBarrier?: (barrier: CheckpointBarrier) => void,
+  ): NodeContext {
     const stats: NodeStats = { in: 0, out: 0, errors: 0, skipped: 0 };
     statsById.set(id, stats);
     const component = { id, type: descriptor.type };
@@ -83,6 +89,7 @@ export function startRun(
       fail: (cause, item, position, attempt) => resolveFailure(failureContext, cause, item, position, attempt),
       hold: takeAmbientHold,
       extensions: options.extensions ?? {},
+      ...(acknowledgeBarrier ? { acknowledgeBarrier } : {}),
     };
   }
 
@@ -134,12 +141,14 @@ export function startRun(
         break;
       }
       case 'consumer': {
-        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors);
+        const onSinkBarrier = options.checkpoints?.onSinkBarrier;
+        const report = onSinkBarrier ? (b: CheckpointBarrier) => onSinkBarrier.call(options.checkpoints, spec.id, b) : undefined;
+        const selfReporting = report !== undefined && spec.impl.acknowledgesBarriers === true;
+        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors, undefined, selfReporting ? report : undefined);
         let input = withHooks(spec.id, inputOf(spec.id, 'in'), hooks, 'in');
         const onLatency = hooks?.onLatency;
         if (onLatency) input = measuringLatency(input, (ms) => onLatency.call(hooks, spec.id, ms), clock);
-        const onSinkBarrier = options.checkpoints?.onSinkBarrier;
-        if (onSinkBarrier) input = reportingBarriers(input, (b) => onSinkBarrier.call(options.checkpoints, spec.id, b));
+        if (report && !selfReporting) input = reportingBarriers(input, report);
         sinks.push({ id: spec.id, done: spec.impl.consume(input, ctx) });
         break;
       }
