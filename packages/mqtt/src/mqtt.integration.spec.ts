@@ -197,7 +197,7 @@ const stop = async (h: RunHandle<unknown>) => {
       await reader.ready;
       const { result } = await pipeline()
         .from(fromArray([1, 2, 3, 4, 5].map((i) => ({ i }))))
-        .to(mqttSink({ url, topic, qos }))
+        .to(mqttSink({ url, topic, qos, maxInflight: 2 }))
         .run({ creditWindow: 2 });
       expect(result).toEqual({ published: 5 });
       expect(await reader.messages).toEqual([1, 2, 3, 4, 5].map((i) => `${topic} {"i":${i}}`));

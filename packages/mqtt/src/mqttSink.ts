@@ -17,6 +17,8 @@ export interface MqttSinkOptions<T> extends NodeOptions {
   readonly encode?: (item: T) => string | Buffer;
   /** A fixed client id (default: generated). */
   readonly clientId?: string;
+  /** Unacknowledged publishes before the sink holds back the source (default 1000). */
+  readonly maxInflight?: number;
   /** Consecutive failed connection attempts before the sink fails (default 5). */
   readonly retries?: number;
   /** First reconnect delay in ms, doubled per failed attempt (default 250). */
@@ -38,10 +40,11 @@ export interface MqttSinkResult {
 const defaultEncode = (item: unknown): string | Buffer => (typeof item === 'string' || Buffer.isBuffer(item) ? item : JSON.stringify(item));
 
 /**
- * Publishes each item to MQTT. Publishes are pipelined in order; each one holds a
- * unit of the run's credit until the broker acknowledged it (PUBACK for QoS 1,
- * PUBCOMP for QoS 2), so the credit window bounds the messages in flight, and the
- * run ends only when every message was acknowledged. mqtt.js queues publishes made
+ * Publishes each item to MQTT. Publishes are pipelined in order; beyond `maxInflight`
+ * unacknowledged ones each publish holds a unit of the run's credit until the broker
+ * acknowledged it (PUBACK for QoS 1, PUBCOMP for QoS 2), so memory stays bounded by
+ * `maxInflight` plus the credit window, and the run ends only when every message was
+ * acknowledged. mqtt.js queues publishes made
  * while reconnecting and resends unacknowledged QoS ≥ 1 messages, so a dropped
  * connection loses nothing at QoS ≥ 1 (duplicates are possible at QoS 1).
  *
@@ -62,10 +65,13 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
   const topicOf = typeof options.topic === 'string' ? ((t: string) => () => t)(options.topic) : options.topic;
   const encode = (options.encode ?? defaultEncode) as (item: T) => string | Buffer;
   const retain = options.retain ?? false;
+  const maxInflight = options.maxInflight ?? 1000;
+  if (!Number.isInteger(maxInflight) || maxInflight < 1) throw new InvalidArgumentError(`mqttSink: \`maxInflight\` must be a positive integer, got ${String(options.maxInflight)}`);
   return defineConsumer<T, MqttSinkResult>('mqttSink', { url: describeUrl(url), qos, retain }, options, (ctx) => {
     let client: Promise<MqttClient> | undefined;
     let failure: StreamWeaveError | undefined;
     let published = 0;
+    let inflight = 0;
     let last: Promise<void> = Promise.resolve();
     const open = () =>
       (client ??= connect(
@@ -88,7 +94,10 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
         const item = value as T;
         const topic = topicOf(item);
         const payload = encode(item);
-        const hold = ctx.hold();
+        // Credit is held only beyond `maxInflight` unacknowledged publishes: a hold per message
+        // would wake the source once per acknowledgement, far slower than mqtt.js pipelines.
+        const hold = inflight >= maxInflight ? ctx.hold() : undefined;
+        inflight++;
         const done = open()
           .then((c) => c.publishAsync(topic, payload, { qos, retain }))
           .then(
@@ -99,7 +108,10 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
               failure ??= e instanceof StreamWeaveError ? e : new StreamWeaveError(`could not publish to ${topic}`, { component: ctx.component, position, cause: e });
             },
           )
-          .finally(() => hold.release());
+          .finally(() => {
+            inflight--;
+            hold?.release();
+          });
         last = Promise.all([last, done]).then(() => undefined);
       },
       async complete() {

@@ -11,6 +11,7 @@ describe('@streamweave/mqtt option checks', () => {
     [() => mqttSink(null as never), 'mqttSink: options must be an object'],
     [() => mqttSink({ topic: '' }), 'mqttSink: `topic` must be a non-empty string or a function of the item'],
     [() => mqttSink({ topic: 't', qos: -1 as never }), 'mqttSink: `qos` must be 0, 1 or 2, got -1'],
+    [() => mqttSink({ topic: 't', maxInflight: 0 }), 'mqttSink: `maxInflight` must be a positive integer, got 0'],
   ])('rejects bad options (%#)', (make, message) => {
     expect(make).toThrow(InvalidArgumentError);
     expect(make).toThrow(message);
