@@ -32,8 +32,10 @@ export interface DbSinkResult {
  * Writes items as rows, `batchSize` rows per transaction (one multi-row INSERT, or an
  * upsert with `upsert`), flushing the open batch at each checkpoint barrier and at the
  * end. A failed transaction (a dropped connection) rolls back and is retried whole,
- * so the sink is at-least-once (exactly-once with an upsert on a key); for
- * exactly-once appends use {@link exactlyOnceDbSink}.
+ * so no row is lost to a connection failure (an upsert on a key also absorbs
+ * duplicates). The flush at a barrier is not awaited by the checkpoint, so a process
+ * crash right after a checkpoint can lose the batch being written: use
+ * {@link exactlyOnceDbSink} when output must survive crashes.
  *
  * @example
  * ```ts
