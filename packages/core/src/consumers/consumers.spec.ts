@@ -119,7 +119,7 @@ describe('consumer signal order', () => {
         await new Promise((r) => setTimeout(r, 2));
         log.push(`item ${String(x)}`);
       },
-      signal: (s) => log.push(`signal ${s.kind}`),
+      signal: (s) => void log.push(`signal ${s.kind}`),
       complete: () => log,
     }));
     const { result } = await pipeline()
@@ -161,5 +161,44 @@ describe('sink barrier acknowledgement', () => {
       .to(plain)
       .run({ checkpoints: { onSinkBarrier: (_id, b) => acks.push(b.checkpointId) } });
     expect(acks).toEqual([3]);
+  });
+});
+
+describe('asynchronous signal handlers', () => {
+  it('a barrier flush holds later items and delays the acknowledgement until it settles', async () => {
+    const { checkpointBarrier, defineConsumer } = await import('../index.js');
+    const { fromElements } = await import('../test-support/elements.js');
+    const log: string[] = [];
+    const flushing = defineConsumer<number, void>('flushing', {}, undefined, () => ({
+      item: (x) => void log.push(`item ${String(x)}`),
+      signal: async (s) => {
+        if (s.kind !== 'barrier') return;
+        await new Promise((r) => setTimeout(r, 3));
+        log.push('flushed');
+      },
+      complete: () => undefined,
+    }));
+    await pipeline()
+      .from(fromElements<number>([1, checkpointBarrier(2, 0), 3]))
+      .to(flushing)
+      .run({ checkpoints: { onSinkBarrier: (_id, b) => log.push(`ack ${b.checkpointId}`) } });
+    expect(log).toEqual(['item 1', 'flushed', 'ack 2', 'item 3']);
+  });
+
+  it('a failing signal handler fails the run', async () => {
+    const { checkpointBarrier, defineConsumer } = await import('../index.js');
+    const { fromElements } = await import('../test-support/elements.js');
+    const broken = (asyncFailure: boolean) =>
+      defineConsumer<number, void>('broken', {}, undefined, () => ({
+        item: () => undefined,
+        signal: (s) => {
+          if (s.kind !== 'barrier') return undefined;
+          if (asyncFailure) return Promise.reject(new Error('flush failed'));
+          throw new Error('flush threw');
+        },
+        complete: () => undefined,
+      }));
+    await expect(pipeline().from(fromElements<number>([1, checkpointBarrier(1, 0)])).to(broken(true)).run()).rejects.toThrow('flush failed');
+    await expect(pipeline().from(fromElements<number>([1, checkpointBarrier(1, 0)])).to(broken(false)).run()).rejects.toThrow('flush threw');
   });
 });

@@ -90,8 +90,12 @@ export function defineTransformer<I, O>(
 export interface ConsumerHandlers<R> {
   /** A data item arrived. May return a promise: the consumer then holds credit until it settles. */
   item(value: unknown, position: number): void | Promise<void>;
-  /** A control signal arrived (default: ignored). */
-  signal?(signal: Signal): void;
+  /**
+   * A control signal arrived, after every item before it was handled (default: ignored).
+   * Returning a promise (a flush at a checkpoint barrier) holds later elements until it
+   * settles; a barrier is acknowledged to the checkpoint listener only then.
+   */
+  signal?(signal: Signal): void | Promise<void>;
   /** The input completed and every pending item settled. */
   complete(): R | Promise<R>;
   /** Cleanup on any ending. */
@@ -158,7 +162,26 @@ class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
   }
 
   private handleSignal(s: Signal): void {
-    this.h.signal?.(s);
+    let r: void | Promise<void>;
+    try {
+      r = this.h.signal?.(s);
+    } catch (e) {
+      this.finish(e);
+      return;
+    }
+    if (r instanceof Promise) {
+      // An asynchronous signal handler (a flush at a barrier) holds everything after it.
+      this.busy = true;
+      r.then(
+        () => {
+          if (s.kind === 'barrier') this.ctx.acknowledgeBarrier?.(s);
+          this.busy = false;
+          this.drain();
+        },
+        (e: unknown) => this.finish(e ?? new Error('signal handler failed')),
+      );
+      return;
+    }
     if (s.kind === 'barrier') this.ctx.acknowledgeBarrier?.(s);
   }
 
