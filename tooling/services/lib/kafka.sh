@@ -125,10 +125,12 @@ EOF
 }
 
 sw_kafka_launch() { # count
-  local n="$1" running
+  local n="$1" running i
   if running="$(sw_kafka_running_count)"; then
     if [[ "$running" == "$n" ]]; then
       sw_info "kafka already running ($n broker(s): $(sw_kafka_bootstrap "$n"))"
+      # Adopted brokers started long ago (their log may have rotated): readiness is the port alone.
+      for ((i = 1; i <= n; i++)); do echo adopted >"$SW_RUN/kafka-$i.logoffset"; done
       return 0
     fi
     sw_info "kafka running with $running broker(s) but $n requested: restarting"
@@ -213,7 +215,8 @@ sw_kafka_spawn_node() { # i n java classpath
 
 sw_kafka_started_line() { # i
   local off
-  off="$(cat "$SW_RUN/kafka-$1.logoffset" 2>/dev/null || echo 0)"
+  off="$(cat "$SW_RUN/kafka-$1.logoffset" 2>/dev/null || echo adopted)"
+  [[ "$off" == adopted ]] && return 0
   tail -c +"$((off + 1))" "$SW_LOGS/kafka-$1.log" | grep -q 'Kafka Server started'
 }
 
