@@ -1,4 +1,5 @@
 import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { stateRuntimeOf } from '@streamweave/state';
 import { type DbConnection, openDb, type OpenedDb, readableCause } from './internal/connection.js';
 import { sleep, withRetries } from './internal/sleep.js';
 import { checkUpsert, type UpsertOptions, writeRows } from './internal/writeRows.js';
@@ -33,9 +34,11 @@ export interface DbSinkResult {
  * upsert with `upsert`), flushing the open batch at each checkpoint barrier and at the
  * end. A failed transaction (a dropped connection) rolls back and is retried whole,
  * so no row is lost to a connection failure (an upsert on a key also absorbs
- * duplicates). The flush at a barrier is not awaited by the checkpoint, so a process
- * crash right after a checkpoint can lose the batch being written: use
- * {@link exactlyOnceDbSink} when output must survive crashes.
+ * duplicates). Under a `CheckpointCoordinator` the sink takes part in checkpoints: a
+ * checkpoint completes only once every row before its barrier is committed, so with a
+ * replayable source a crash loses nothing (rows after the last checkpoint are written
+ * again: at-least-once; an upsert on a key makes that idempotent). Use
+ * {@link exactlyOnceDbSink} when duplicates are not acceptable.
  *
  * @example
  * ```ts
@@ -61,6 +64,10 @@ export function dbSink<T>(options: DbSinkOptions<T>): Consumer<T, DbSinkResult> 
     let chain: Promise<void> = Promise.resolve();
     let failure: { error: unknown } | undefined;
     const open = () => (db ??= openDb(options.connection, { component: ctx.component, retries, backoffMs, sleep: (ms) => sleep(ctx, ms) }));
+    // A checkpoint participant with no state of its own: its snapshot (empty) is reported
+    // only once the rows before the barrier are committed, so the checkpoint waits for them.
+    const runtime = stateRuntimeOf(ctx);
+    runtime?.register({ id: ctx.id, type: ctx.descriptor.type });
     const flush = (): Promise<void> => {
       if (batch.length > 0) {
         const out = batch;
@@ -92,10 +99,16 @@ export function dbSink<T>(options: DbSinkOptions<T>): Consumer<T, DbSinkResult> 
         }
       },
       signal(s) {
-        if (isCheckpointBarrier(s)) flush().catch(() => undefined);
+        if (!isCheckpointBarrier(s)) return;
+        // Acknowledged (and later elements held) only once the rows before the barrier are committed.
+        const flushed = flush();
+        runtime?.snapshotTaken(ctx.id, s.checkpointId, flushed.then(() => []));
+        return flushed;
       },
       async complete() {
-        await flush();
+        const flushed = flush();
+        runtime?.snapshotTaken(ctx.id, 'end', flushed.then(() => []));
+        await flushed;
         return { rows, transactions };
       },
       teardown() {
