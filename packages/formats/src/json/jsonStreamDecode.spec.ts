@@ -1,6 +1,8 @@
 import { forEach, fromIterable, InvalidArgumentError, onError, pipeline } from '@streamweave/core';
 import { JsonFormatError, jsonStreamDecode } from '@streamweave/formats';
+import fc from 'fast-check';
 import { z } from 'zod';
+import { mutate, mutation, splitAt } from '../test-support/fuzz.js';
 import { chunked, runCodec, runCodecError, utf8 } from '../test-support/run.js';
 
 const doc = JSON.stringify({
@@ -75,6 +77,65 @@ describe('jsonStreamDecode', () => {
     const r = await runCodec(jsonStreamDecode({ schema, maxRecordBytes: 20 }), chunked(utf8('[{"id":1},{"id":"x"},{"id":2,"pad":"' + 'p'.repeat(40) + '"},{"id":3}]'), 4), onError.deadLetter());
     expect(r.items).toEqual([{ id: 1 }, { id: 3 }]);
     expect(r.dead.map((d) => d.error.message.replace(/.*: /, ''))).toEqual(['expected number, received string', 'value longer than maxRecordBytes (20)']);
+  });
+
+  describe('speculative parsing of whole chunks', () => {
+    // Chunks of 256 bytes and more go through the fast path; 7-byte chunks never do.
+    const outcome = async (chunks: Uint8Array[], options: Parameters<typeof jsonStreamDecode>[0] = {}) => {
+      const r = await runCodec(jsonStreamDecode({ path: '$.data.items[*]', ...options }), chunks, onError.deadLetter());
+      return { items: r.items, dead: r.dead.map((d) => [d.error.message.replace(/^\[[^\]]*\] /, ''), (d.error as JsonFormatError).byteOffset, (d.error as JsonFormatError).recordIndex]) };
+    };
+    const wrap = (items: string) => utf8(`{"data":{"items":[${items}]}}`);
+
+    it('decodes elements of every kind exactly, including look-alike nested objects', async () => {
+      const items = [
+        ...Array.from({ length: 60 }, (_, i) => ({ id: i, child: { id: -i - 1, s: '},{"id":' }, list: [{ id: 1 }, [2, ','], '"'] })),
+        ...Array.from({ length: 40 }, (_, i) => [i, `a,"b\\",${i}`, [{}]]),
+        ...Array.from({ length: 40 }, (_, i) => `s${i}",\\",`),
+        ...Array.from({ length: 40 }, (_, i) => i * 1.5),
+        null,
+        true,
+      ];
+      const bytes = wrap(items.map((v) => JSON.stringify(v)).join(', \n'));
+      for (const size of [256, 300, 1000, 4096, bytes.length]) {
+        expect((await outcome(chunked(bytes, size))).items).toEqual(items);
+      }
+    });
+
+    it('reports malformed values, invalid UTF-8, schema failures and long values as the exact tokenizer does', async () => {
+      const good = (i: number) => `{"id":${i},"pad":"${'x'.repeat(30)}"}`;
+      const parts = Array.from({ length: 40 }, (_, i) => utf8(good(i)));
+      parts[5] = utf8('{"id":tru}');
+      parts[12] = Uint8Array.from([...utf8('{"id":12,"s":"'), 0xc3, 0x28, ...utf8('"}')]);
+      parts[20] = utf8('{"id":"twenty"}');
+      parts[30] = utf8(`{"id":30,"pad":"${'y'.repeat(200)}"}`);
+      const body = parts.flatMap((p, i) => (i === 0 ? [...p] : [0x2c, ...p]));
+      const bytes = Uint8Array.from([...utf8('{"data":{"items":['), ...body, ...utf8(']}}')]);
+      const options = { schema: z.object({ id: z.number() }), maxRecordBytes: 150, source: 'doc.json' };
+      const exact = await outcome(chunked(bytes, 7), options);
+      expect(exact.items).toHaveLength(36);
+      const at = (record: number) => 18 + parts.slice(0, record).reduce((n, p) => n + p.length + 1, 0);
+      expect(exact.dead).toEqual([
+        [`json (source "doc.json", byte ${at(5)}, record #5): malformed JSON value: Unexpected token '}', "{"id":tru}" is not valid JSON`, at(5), 5],
+        [`json (source "doc.json", byte ${at(12)}, record #12): invalid UTF-8: {"code":"ERR_ENCODING_INVALID_ENCODED_DATA"}`, at(12), 12],
+        [`json (source "doc.json", byte ${at(20)}, record #20): schema validation failed: id: Invalid input: expected number, received string`, at(20), 20],
+        [`json (source "doc.json", byte ${at(30)}, record #30): value longer than maxRecordBytes (150)`, at(30), 30],
+      ]);
+      for (const size of [256, 700, bytes.length]) expect(await outcome(chunked(bytes, size), options)).toEqual(exact);
+    });
+
+    it('gives the same outcome with large chunks as with small ones (property)', async () => {
+      const record = fc.record({ id: fc.integer(), v: fc.jsonValue({ maxDepth: 3 }), pad: fc.string({ unit: fc.constantFrom('a', ',', '"', '{', '}', '\\', 'é') }) });
+      await fc.assert(
+        fc.asyncProperty(fc.array(record, { minLength: 5, maxLength: 30 }), fc.option(mutation), fc.array(fc.nat(), { maxLength: 4 }), async (records, m, cuts) => {
+          const valid = wrap(records.map((r) => JSON.stringify(r)).join(','));
+          const bytes = m === null ? valid : mutate(valid, m);
+          const exact = await outcome(chunked(bytes, 7), { schema: z.object({ id: z.number().int().min(0) }) });
+          expect(await outcome(splitAt(bytes, cuts), { schema: z.object({ id: z.number().int().min(0) }) })).toEqual(exact);
+        }),
+        { numRuns: 100 },
+      );
+    });
   });
 
   it('rejects bad options', () => {
