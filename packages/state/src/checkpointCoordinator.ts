@@ -389,10 +389,13 @@ export class CheckpointCoordinator {
 
   private async retain(): Promise<void> {
     const ids = await this.storage.list();
-    for (const old of ids.slice(0, Math.max(0, ids.length - this.retained))) {
+    const drop = Math.max(0, ids.length - this.retained);
+    for (const old of ids.slice(0, drop)) {
       await this.storage.remove(old);
       await this.backend.discard(old);
     }
+    const kept = ids.slice(drop);
+    for (const participant of this.participants.values()) await participant.notifyRetained?.(kept);
   }
 
   private withTimeout<T>(work: T | Promise<T>, op: string): Promise<T> {

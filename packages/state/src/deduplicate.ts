@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type NodeOptions } from '@streamweave/core';
 import { keyedOperator, type KeyValue, type StatefulTransformer } from './keyedProcess.js';
 import { valueState } from './keyedState.js';
+import type { KeyedStateStoreFactory } from './keyedStateStore.js';
 
 /** Options of {@link deduplicate}. */
 export interface DeduplicateOptions<T> extends NodeOptions {
@@ -8,6 +9,8 @@ export interface DeduplicateOptions<T> extends NodeOptions {
   readonly id: (item: T) => KeyValue;
   /** How long an id is remembered, in ms of processing time (`ctx.clock`). */
   readonly ttlMs: number;
+  /** Where the seen-set lives (default: the heap; `lmdbKeyedStore` for a seen-set larger than memory). */
+  readonly store?: KeyedStateStoreFactory;
 }
 
 /**

@@ -34,6 +34,13 @@ export {
   type ValueState,
 } from './keyedState.js';
 export {
+  heapKeyedStore,
+  type KeyedStateStore,
+  type KeyedStateStoreFactory,
+  type KeyedStateStoreInit,
+  type SnapshotRequest,
+} from './keyedStateStore.js';
+export {
   keyedProcess,
   type KeyedProcessContext,
   type KeyedProcessFunction,

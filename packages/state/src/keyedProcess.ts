@@ -14,7 +14,8 @@ import {
 import type { Subscriber } from 'rxjs';
 import { StateMismatchError } from './errors.js';
 import type { StateAccessors, StateDescriptors } from './keyedState.js';
-import { KeyedStore, timersEntry } from './internal/keyedStore.js';
+import { timersEntry } from './internal/keyedStore.js';
+import { heapKeyedStore, type KeyedStateStore, type KeyedStateStoreFactory } from './keyedStateStore.js';
 import { stateRuntimeOf } from './internal/stateRuntime.js';
 
 /** What a key may be: anything with a stable JSON form. */
@@ -54,6 +55,12 @@ export interface KeyedProcessFunction<I, O, K extends KeyValue, S extends StateD
   keyBy(item: I): K;
   /** Named state declarations (see {@link valueState} and its neighbours). */
   readonly state?: S;
+  /**
+   * Where the working state lives (default {@link heapKeyedStore}: the heap, full snapshots).
+   * `lmdbKeyedStore({ path })` from `@streamweave/state/node` keeps it in LMDB with a bounded
+   * cache, for state larger than memory, with incremental checkpoints.
+   */
+  readonly store?: KeyedStateStoreFactory;
   /** Handles one item of the current key. */
   processElement(item: I, ctx: KeyedProcessContext<K, O, S>): void;
   /** A timer of `ctx.key` fired; `kind` says which clock. */
@@ -64,10 +71,11 @@ export interface KeyedProcessFunction<I, O, K extends KeyValue, S extends StateD
 export type StatefulTransformer<I, O> = Transformer<I, O>;
 
 /**
- * Keyed stateful processing with timers. State lives on the heap; at a checkpoint
- * barrier it is serialized (synchronously, so the cut is exact) and handed to the
- * coordinator, which writes it to the backend while processing continues; then the
- * barrier is forwarded. Event-time timers fire on watermarks (and at end of input),
+ * Keyed stateful processing with timers. State lives on the heap by default; at a
+ * checkpoint barrier it is serialized (synchronously, so the cut is exact) and handed to
+ * the coordinator, which writes it to the backend while processing continues; then the
+ * barrier is forwarded. With `store: lmdbKeyedStore(...)` (`@streamweave/state/node`) it
+ * lives in LMDB behind a bounded cache and checkpoints write only the changed keys. Event-time timers fire on watermarks (and at end of input),
  * processing-time timers on `ctx.clock`. Give the node a `name`: it is the stable
  * operator id its state is stored under.
  *
@@ -102,11 +110,17 @@ export function keyedOperator<I, O, K extends KeyValue, S extends StateDescripto
   for (const name of Object.keys(declared)) {
     if (name.includes('\u0000') || name.length === 0) throw new InvalidArgumentError(`${type}: invalid state name ${JSON.stringify(name)}`);
   }
-  return defineTransformer<I, O>(type, params, options, (out, ctx) => new KeyedRun<I, O, K, S>(fn, declared, out, ctx).handlers());
+  // The aggregation patterns and deduplicate take `store` in their options.
+  const store = fn.store ?? (options as { readonly store?: KeyedStateStoreFactory } | undefined)?.store;
+  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.open !== 'function')) {
+    throw new InvalidArgumentError(`${type}: \`store\` must be a keyed state store factory (heapKeyedStore(), lmdbKeyedStore(...))`);
+  }
+  const described = store ? { ...params, store: store.kind } : params;
+  return defineTransformer<I, O>(type, described, options, (out, ctx) => new KeyedRun<I, O, K, S>(fn, store ?? heapKeyedStore(), declared, out, ctx).handlers());
 }
 
 class KeyedRun<I, O, K extends KeyValue, S extends StateDescriptors> {
-  private readonly store: KeyedStore;
+  private readonly store: KeyedStateStore;
   private readonly accessors: StateAccessors<S>;
   private readonly eventTimers = new Map<string, Set<number>>();
   private readonly procTimers = new Map<string, Cancel>();
@@ -116,11 +130,16 @@ class KeyedRun<I, O, K extends KeyValue, S extends StateDescriptors> {
 
   constructor(
     private readonly fn: KeyedProcessFunction<I, O, K, S>,
+    factory: KeyedStateStoreFactory,
     declared: S,
     private readonly out: Subscriber<unknown>,
     private readonly ctx: NodeContext,
   ) {
-    this.store = new KeyedStore(ctx.clock, new Map(Object.entries(declared).map(([n, d]) => [n, d.options.ttlMs])));
+    this.store = factory.open({
+      operatorId: ctx.id,
+      clock: ctx.clock,
+      ttl: new Map(Object.entries(declared).map(([n, d]) => [n, d.options.ttlMs])),
+    });
     const acc: Record<string, unknown> = {};
     for (const [name, d] of Object.entries(declared)) acc[name] = d.bind(this.store, name);
     this.accessors = acc as StateAccessors<S>;
@@ -158,14 +177,17 @@ class KeyedRun<I, O, K extends KeyValue, S extends StateDescriptors> {
       },
     };
     const runtime = stateRuntimeOf(ctx);
-    if (runtime) {
-      runtime.register({ id: ctx.id, type: ctx.descriptor.type });
-      const restored = runtime.restored(ctx.id);
-      if (restored) this.restore(restored);
-    }
+    const store = this.store;
+    runtime?.register({
+      id: ctx.id,
+      type: ctx.descriptor.type,
+      ...(store.notifyComplete ? { notifyComplete: (id: number) => store.notifyComplete!(id) } : {}),
+      ...(store.notifyRetained ? { notifyRetained: (ids: readonly number[]) => store.notifyRetained!(ids) } : {}),
+    });
+    this.restore(runtime?.restored(ctx.id));
   }
 
-  private restore(snapshot: ReadonlyArray<readonly [string, string]>): void {
+  private restore(snapshot: ReadonlyArray<readonly [string, string]> | undefined): void {
     const { extra, unknown } = this.store.restore(snapshot);
     if (unknown.size > 0) {
       throw new StateMismatchError(
@@ -200,13 +222,14 @@ class KeyedRun<I, O, K extends KeyValue, S extends StateDescriptors> {
 
   private fire(keyJson: string, ts: number, kind: 'event' | 'processing'): void {
     if (!this.fn.onTimer || this.out.closed) return;
-    this.withKey(keyJson, () => this.fn.onTimer!(ts, this.context, kind), undefined, this.ctx.stats.in);
-  }
-
-  private withKey(keyJson: string, call: () => void, item: unknown, position: number): void {
     this.store.currentKey = keyJson;
     this.key = JSON.parse(keyJson) as K;
-    for (let attempt = 1; ; attempt++) {
+    this.guarded(() => this.fn.onTimer!(ts, this.context, kind), undefined, this.ctx.stats.in, 1);
+  }
+
+  /** Runs a user callback under the error strategy (retries go through it again). */
+  private guarded(call: () => void, item: unknown, position: number, first: number): void {
+    for (let attempt = first; ; attempt++) {
       try {
         call();
         return;
@@ -235,7 +258,7 @@ class KeyedRun<I, O, K extends KeyValue, S extends StateDescriptors> {
     }
   }
 
-  private snapshot() {
+  private snapshot(checkpointId: number | 'end', savepoint: boolean) {
     const e: Array<[string, number]> = [];
     for (const [k, set] of this.eventTimers) for (const ts of set) e.push([k, ts]);
     const p: Array<[string, number]> = [];
@@ -243,39 +266,52 @@ class KeyedRun<I, O, K extends KeyValue, S extends StateDescriptors> {
       const bar = id.indexOf('|');
       p.push([id.slice(bar + 1), Number(id.slice(0, bar))]);
     }
-    return this.store.snapshot(e.length + p.length > 0 ? [[timersEntry, JSON.stringify({ e, p })]] : []);
+    return this.store.snapshot({ checkpointId, savepoint }, e.length + p.length > 0 ? [[timersEntry, JSON.stringify({ e, p })]] : []);
   }
 
   handlers() {
     return {
       item: (value: I, position: number) => {
+        let key: K;
         let keyJson: string;
         try {
-          keyJson = JSON.stringify(this.fn.keyBy(value));
+          key = this.fn.keyBy(value);
+          // Numbers and strings are by far the commonest keys: skip JSON.stringify's generic path for numbers.
+          keyJson = typeof key === 'number' && Number.isFinite(key) ? `${key}` : JSON.stringify(key);
           if (keyJson === undefined) throw new StreamWeaveError('keyBy returned undefined');
         } catch (e) {
           const d = this.ctx.fail(e, value, position, 1);
           if (d.action === 'stop') this.out.error(d.error);
           return;
         }
-        this.withKey(keyJson, () => this.fn.processElement(value, this.context), value, position);
+        this.store.currentKey = keyJson;
+        this.key = key;
+        // The common case without a try/catch loop around it; a failure goes through the error strategy.
+        try {
+          this.fn.processElement(value, this.context);
+        } catch (e) {
+          const d = this.ctx.fail(e, value, position, 1);
+          if (d.action === 'stop') this.out.error(d.error);
+          else if (d.action === 'retry') this.guarded(() => this.fn.processElement(value, this.context), value, position, 2);
+        }
       },
       signal: (s: Signal) => {
         if (isWatermark(s)) {
           this.watermark = Math.max(this.watermark, s.timestamp);
           this.fireEventTimers(this.watermark);
         } else if (isCheckpointBarrier(s)) {
-          stateRuntimeOf(this.ctx)?.snapshotTaken(this.ctx.id, s.checkpointId, this.snapshot());
+          stateRuntimeOf(this.ctx)?.snapshotTaken(this.ctx.id, s.checkpointId, this.snapshot(s.checkpointId, s.savepoint));
         } else if (isEndOfStream(s)) {
           // Bounded input ends like Flink's final watermark: every event-time timer fires.
           this.fireEventTimers(Infinity);
-          stateRuntimeOf(this.ctx)?.snapshotTaken(this.ctx.id, 'end', this.snapshot());
+          stateRuntimeOf(this.ctx)?.snapshotTaken(this.ctx.id, 'end', this.snapshot('end', false));
         }
         if (!this.out.closed) this.out.next(s);
       },
       teardown: () => {
         for (const cancel of this.procTimers.values()) cancel();
         this.procTimers.clear();
+        this.store.close?.();
       },
     };
   }

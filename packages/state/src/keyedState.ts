@@ -5,7 +5,7 @@
  * Values must be JSON-serializable: they are snapshotted as JSON at barriers.
  */
 import { InvalidArgumentError } from '@streamweave/core';
-import type { KeyedStore } from './internal/keyedStore.js';
+import type { KeyedStateStore } from './keyedStateStore.js';
 
 /** Options every state primitive accepts. */
 export interface StateOptions {
@@ -80,7 +80,7 @@ export interface StateDescriptor<A> {
   /** Options. */
   readonly options: StateOptions;
   /** Builds the accessor bound to `store`'s current key. @internal */
-  bind(store: KeyedStore, name: string): A;
+  bind(store: KeyedStateStore, name: string): A;
 }
 
 /** A record of named state declarations. */

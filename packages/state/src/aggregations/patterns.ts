@@ -4,8 +4,9 @@
  * Every one emits the key's updated aggregate for each input item.
  */
 import { InvalidArgumentError, type NodeOptions } from '@streamweave/core';
-import { keyedOperator, type KeyValue, type StatefulTransformer } from '../keyedProcess.js';
+import { keyedOperator, type KeyedProcessFunction, type KeyValue, type StatefulTransformer } from '../keyedProcess.js';
 import { listState, valueState } from '../keyedState.js';
+import type { KeyedStateStoreFactory } from '../keyedStateStore.js';
 import { HyperLogLog } from './hyperLogLog.js';
 import { TDigest } from './tDigest.js';
 
@@ -13,6 +14,8 @@ import { TDigest } from './tDigest.js';
 export interface AggregationOptions<T, K extends KeyValue> extends NodeOptions {
   /** Groups items; each key has its own aggregate. */
   readonly keyBy: (item: T) => K;
+  /** Where the aggregates live while the job runs (default: the heap; see {@link KeyedProcessFunction.store}). */
+  readonly store?: KeyedStateStoreFactory;
 }
 
 /** Options of aggregations over a numeric value. */

@@ -1,6 +1,8 @@
 /** The heap store behind keyed state: state name → key → value, with TTL and snapshot/restore. */
 import type { Clock } from '@streamweave/core';
 import type { StateSnapshot } from '../backends/stateBackend.js';
+import { StateMismatchError } from '../errors.js';
+import type { KeyedStateStore } from '../keyedStateStore.js';
 
 interface Entry {
   v: unknown;
@@ -8,57 +10,75 @@ interface Entry {
   t: number;
 }
 
+interface Table {
+  readonly ttl: number | undefined;
+  readonly map: Map<string, Entry>;
+}
+
 /** Key of the timers entry in a snapshot (never a state name: names cannot contain NUL). */
 export const timersEntry = '\u0000timers';
 
-export class KeyedStore {
+/** Key of the manifest entry of an incremental (LMDB working store) snapshot. */
+export const manifestEntry = '\u0000lmdb-keyed-store';
+
+/** Splits a snapshot key `name\0keyJson`; `undefined` for entries that are not state (timers, manifests). */
+export function splitEntryKey(k: string): [string, string] | undefined {
+  const sep = k.indexOf('\u0000');
+  return sep <= 0 ? undefined : [k.slice(0, sep), k.slice(sep + 1)];
+}
+
+export class KeyedStore implements KeyedStateStore {
   /** JSON of the key being processed. */
   currentKey = '';
-  private readonly tables = new Map<string, Map<string, Entry>>();
+  private readonly tables = new Map<string, Table>();
 
   constructor(
     private readonly clock: Clock,
-    private readonly ttl: ReadonlyMap<string, number | undefined>,
+    ttl: ReadonlyMap<string, number | undefined>,
+    private readonly operatorId = '',
   ) {
-    for (const name of ttl.keys()) this.tables.set(name, new Map());
+    for (const [name, t] of ttl) this.tables.set(name, { ttl: t, map: new Map() });
   }
 
-  private table(name: string): Map<string, Entry> {
-    return this.tables.get(name)!;
-  }
-
-  private live(name: string, e: Entry | undefined): e is Entry {
-    if (!e) return false;
-    const ttl = this.ttl.get(name);
-    return ttl === undefined || this.clock.now() - e.t < ttl;
+  /** The current key's live entry of `name` (an expired one is dropped). */
+  private entry(name: string): Entry | undefined {
+    const table = this.tables.get(name)!;
+    const e = table.map.get(this.currentKey);
+    if (e === undefined || table.ttl === undefined || this.clock.now() - e.t < table.ttl) return e;
+    table.map.delete(this.currentKey);
+    return undefined;
   }
 
   has(name: string): boolean {
-    const table = this.table(name);
-    const e = table.get(this.currentKey);
-    if (this.live(name, e)) return true;
-    if (e) table.delete(this.currentKey);
-    return false;
+    return this.entry(name) !== undefined;
   }
 
   get(name: string): unknown {
-    return this.has(name) ? this.table(name).get(this.currentKey)!.v : undefined;
+    return this.entry(name)?.v;
   }
 
   set(name: string, v: unknown): void {
-    this.table(name).set(this.currentKey, { v, t: this.clock.now() });
+    const map = this.tables.get(name)!.map;
+    const e = map.get(this.currentKey);
+    const t = this.clock.now();
+    if (e === undefined) map.set(this.currentKey, { v, t });
+    else {
+      e.v = v;
+      e.t = t;
+    }
   }
 
   delete(name: string): void {
-    this.table(name).delete(this.currentKey);
+    this.tables.get(name)!.map.delete(this.currentKey);
   }
 
   /** Serializes every live entry: `name\0keyJson` → `[value, writeTime]` JSON. */
-  snapshot(extra: ReadonlyArray<readonly [string, string]>): StateSnapshot {
+  snapshot(_at: unknown, extra: StateSnapshot): StateSnapshot {
     const out: Array<readonly [string, string]> = [];
-    for (const [name, table] of this.tables) {
-      for (const [key, e] of table) {
-        if (this.live(name, e)) out.push([`${name}\u0000${key}`, JSON.stringify([e.v, e.t])]);
+    const now = this.clock.now();
+    for (const [name, { ttl, map }] of this.tables) {
+      for (const [key, e] of map) {
+        if (ttl === undefined || now - e.t < ttl) out.push([`${name}\u0000${key}`, JSON.stringify([e.v, e.t])]);
       }
     }
     for (const x of extra) out.push(x);
@@ -66,23 +86,28 @@ export class KeyedStore {
   }
 
   /** Loads a snapshot; returns entries this store does not own (timers), and the unknown state names. */
-  restore(snapshot: StateSnapshot): { extra: Map<string, string>; unknown: Set<string> } {
+  restore(snapshot: StateSnapshot | undefined): { extra: Map<string, string>; unknown: Set<string> } {
     const extra = new Map<string, string>();
     const unknown = new Set<string>();
-    for (const [k, v] of snapshot) {
-      const sep = k.indexOf('\u0000');
-      if (sep <= 0) {
+    for (const [k, v] of snapshot ?? []) {
+      const split = splitEntryKey(k);
+      if (!split) {
+        if (k === manifestEntry) {
+          throw new StateMismatchError(
+            'the checkpoint was taken with an LMDB working store (lmdbKeyedStore): restore it with that store, or from a savepoint',
+            this.operatorId,
+          );
+        }
         extra.set(k, v);
         continue;
       }
-      const name = k.slice(0, sep);
-      const table = this.tables.get(name);
+      const table = this.tables.get(split[0]);
       if (!table) {
-        unknown.add(name);
+        unknown.add(split[0]);
         continue;
       }
       const [value, t] = JSON.parse(v) as [unknown, number];
-      table.set(k.slice(sep + 1), { v: value, t });
+      table.map.set(split[1], { v: value, t });
     }
     return { extra, unknown };
   }

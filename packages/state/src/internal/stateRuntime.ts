@@ -34,6 +34,12 @@ export interface CheckpointParticipant {
   readonly type: string;
   /** Checkpoint `checkpointId` is complete and durable: commit what it covers. */
   notifyComplete?(checkpointId: number): Promise<void> | void;
+  /**
+   * After retention: the ids of the complete checkpoints storage still holds (ascending).
+   * A participant that keeps checkpoint data of its own (an incremental store) may drop
+   * what none of them needs.
+   */
+  notifyRetained?(checkpointIds: readonly number[]): Promise<void> | void;
 }
 
 /**
