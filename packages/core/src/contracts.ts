@@ -52,7 +52,11 @@ export interface NodeStats {
 export interface CreditHold {
   /** Returns the credit. Idempotent. */
   release(): void;
-  /** Runs `fn` with this hold's credit pool as the ambient one, so downstream holds count against the same source. */
+  /**
+   * Runs `fn` with this hold's credit pool as the ambient one, so downstream holds count against the same source.
+   * Stays usable after `release()`: a stage that emits later from a timer can take a hold, release it at once,
+   * and keep it only to run its emissions under the source's pool.
+   */
   run<R>(fn: () => R): R;
 }
 

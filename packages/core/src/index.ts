@@ -51,6 +51,7 @@ export {
   watermark,
   type Element,
   type Signal,
+  type WatermarkOptions,
 } from './signals.js';
 export { pipeline, type EmptyPipeline, type RunnablePipeline, type SourcedPipeline } from './pipelineBuilder.js';
 export {

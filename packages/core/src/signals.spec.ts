@@ -16,7 +16,8 @@ describe('signals', () => {
     const cp = checkpointBarrier(3, 100, true);
     expect(wm).toBeInstanceOf(Watermark);
     expect(cp).toBeInstanceOf(CheckpointBarrier);
-    expect([wm.kind, wm.timestamp]).toEqual(['watermark', 5]);
+    expect([wm.kind, wm.timestamp, wm.idle]).toEqual(['watermark', 5, false]);
+    expect([watermark(5, { idle: true }).idle, watermark(5, {}).idle, new Watermark(1, true).idle]).toEqual([true, false, true]);
     expect([cp.kind, cp.checkpointId, cp.timestamp, cp.savepoint]).toEqual(['barrier', 3, 100, true]);
     expect(checkpointBarrier(1, 0).savepoint).toBe(false);
     expect(endOfStream.kind).toBe('end');

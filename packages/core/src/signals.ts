@@ -15,18 +15,39 @@ abstract class SignalBase {
 /**
  * Watermark(t): no item with event time earlier than `timestamp` follows on this path.
  *
+ * A watermark also carries the path's *watermark status* (Flink's
+ * `WatermarkStatus`): an `idle` watermark says the path has gone quiet, so a
+ * fan-in that combines several paths (core's merge, joins, graph nodes with
+ * several inputs) leaves it out of the minimum instead of stalling every
+ * event-time window downstream. The path becomes active again with its next
+ * watermark that is not idle, or its next item. An idle watermark never moves
+ * event time: its `timestamp` is the path's current watermark.
+ *
  * @example
  * ```ts
  * const wm = watermark(Date.parse('2026-01-01T00:00:00Z'));
+ * const quiet = watermark(wm.timestamp, { idle: true });
  * ```
  * @see {@link isWatermark}
  */
 export class Watermark extends SignalBase {
   readonly kind = 'watermark' as const;
-  /** @param timestamp - event time in milliseconds since the epoch (may be ±Infinity). */
-  constructor(readonly timestamp: number) {
+  /**
+   * @param timestamp - event time in milliseconds since the epoch (may be ±Infinity).
+   * @param idle - true when the path is idle: it must not hold back a combined watermark.
+   */
+  constructor(
+    readonly timestamp: number,
+    readonly idle: boolean = false,
+  ) {
     super();
   }
+}
+
+/** Options of {@link watermark}. */
+export interface WatermarkOptions {
+  /** Marks the path idle (see {@link Watermark}). Default false. */
+  readonly idle?: boolean;
 }
 
 /**
@@ -100,9 +121,17 @@ export function isEndOfStream(value: unknown): value is EndOfStream {
   return isSignal(value) && value.kind === 'end';
 }
 
-/** Creates a {@link Watermark}. @example `watermark(1_700_000_000_000)` */
-export function watermark(timestamp: number): Watermark {
-  return new Watermark(timestamp);
+/**
+ * Creates a {@link Watermark}; `{ idle: true }` creates the idle status marker.
+ *
+ * @example
+ * ```ts
+ * watermark(1_700_000_000_000);
+ * watermark(1_700_000_000_000, { idle: true });
+ * ```
+ */
+export function watermark(timestamp: number, options?: WatermarkOptions): Watermark {
+  return new Watermark(timestamp, options?.idle === true);
 }
 
 /** Creates a {@link CheckpointBarrier}. @example `checkpointBarrier(1, Date.now())` */

@@ -20,8 +20,8 @@ describe('formatElements', () => {
     const circular: Record<string, unknown> = {};
     circular['self'] = circular;
     expect(
-      formatElements([1, 'a', { k: [1] }, undefined, watermark(-Infinity), checkpointBarrier(2, 9), checkpointBarrier(3, 9, true), endOfStream, circular]),
-    ).toEqual(['1', '"a"', '{"k":[1]}', 'undefined', 'W(-Infinity)', 'B(2)', 'B(3,savepoint)', 'EOS', '[object Object]']);
+      formatElements([1, 'a', { k: [1] }, undefined, watermark(-Infinity), watermark(7, { idle: true }), checkpointBarrier(2, 9), checkpointBarrier(3, 9, true), endOfStream, circular]),
+    ).toEqual(['1', '"a"', '{"k":[1]}', 'undefined', 'W(-Infinity)', 'IDLE(7)', 'B(2)', 'B(3,savepoint)', 'EOS', '[object Object]']);
   });
 
   it('falls back to String for values JSON cannot express', () => {

@@ -2,7 +2,8 @@
 import { type Element, isCheckpointBarrier, isEndOfStream, isWatermark } from '@streamweave/core';
 
 /**
- * Turns elements into short strings: data items as JSON, `W(t)` for a watermark,
+ * Turns elements into short strings: data items as JSON, `W(t)` for a watermark
+ * (`IDLE(t)` for an idle one),
  * `B(id)` for a checkpoint barrier (`B(id,savepoint)` for a savepoint), `EOS` for
  * EndOfStream. Signals are class instances, so comparing their text form is
  * clearer than a deep-equality diff of objects.
@@ -19,7 +20,7 @@ export function formatElements(elements: readonly Element<unknown>[]): string[] 
 }
 
 function formatElement(el: Element<unknown>): string {
-  if (isWatermark(el)) return `W(${el.timestamp})`;
+  if (isWatermark(el)) return el.idle ? `IDLE(${el.timestamp})` : `W(${el.timestamp})`;
   if (isCheckpointBarrier(el)) return el.savepoint ? `B(${el.checkpointId},savepoint)` : `B(${el.checkpointId})`;
   if (isEndOfStream(el)) return 'EOS';
   if (el === undefined) return 'undefined';

@@ -1,4 +1,5 @@
-import { checkpointBarrier, collect, defineConsumer, fromArray, graph, isWatermark, pipeline, watermark } from '@streamweave/core';
+import { checkpointBarrier, collect, defineConsumer, fromArray, fromObservable, graph, isWatermark, pipeline, VirtualClock, watermark } from '@streamweave/core';
+import { Subject } from 'rxjs';
 import { count } from './aggregate.js';
 import { slidingWindows } from './assigners/slidingWindows.js';
 import { tumblingWindows } from './assigners/tumblingWindows.js';
@@ -171,5 +172,61 @@ describe('watermarks across graph inputs', () => {
     expect(out[0]).toBe('W2');
     expect(out).not.toContain('W1');
     expect(out).not.toContain('W12');
+  });
+
+  it('an idle input stops holding the merged watermark back (idle detection across graph inputs), and rejoins', async () => {
+    const clock = new VirtualClock(0);
+    const wm = () => assignTimestampsAndWatermarks({ timestamp: (e: Ev) => e.ts, watermarks: monotonousTimestamps<Ev>(), periodMs: 1_000, idleTimeoutMs: 5_000 });
+    const win = windowAggregate({ ...base, key: (e: Ev) => e.k });
+    const fast = new Subject<Ev>();
+    const quiet = new Subject<Ev>();
+    const g = graph()
+      .source('fast', fromObservable(fast))
+      .source('quiet', fromObservable(quiet))
+      .transform('wmFast', wm())
+      .transform('wmQuiet', wm())
+      .transform('win', win)
+      .sink('out', trace(short))
+      .connect('fast', 'wmFast')
+      .connect('quiet', 'wmQuiet')
+      .connect('wmFast', 'win')
+      .connect('wmQuiet', 'win')
+      .connect('win', 'out')
+      .build();
+    const running = g.run({ clock });
+    await clock.advanceBy(0);
+    quiet.next(ev('q', 3));
+    fast.next(ev('a', 1));
+    for (let t = 1; t <= 3; t++) {
+      await clock.advanceBy(1_000);
+      fast.next(ev('a', 10 * t + 2));
+    }
+    await clock.advanceBy(1_000); // clock 4 000: the quiet input (last item at 0) still holds event time at 3
+    expect(win.inspect()).toMatchObject({ watermark: 3, firings: 0 });
+    await clock.advanceBy(1_000); // clock 5 000: quiet for 5 s, so idle; the fast input alone moves event time to 32
+    expect(win.inspect()).toMatchObject({ watermark: 32, firings: 4 });
+    // The quiet input produces again: it rejoins at its watermark (3), so event time waits for it; 55 is on time.
+    quiet.next(ev('q', 55));
+    fast.next(ev('a', 90));
+    expect(win.inspect()).toMatchObject({ watermark: 32, lateItems: 0 });
+    await clock.advanceBy(1_000); // both inputs emit again: min(90, 55)
+    expect(win.inspect()).toMatchObject({ watermark: 55, firings: 5 });
+    fast.complete();
+    quiet.complete();
+    await clock.advanceBy(1_000);
+    const { result } = await running;
+    const firings = (result.out as string[]).filter((s) => !s.startsWith('W') && !s.startsWith('I'));
+    expect(firings.slice(0, 4).sort()).toEqual(['a[0,10)=1/on-time', 'a[10,20)=1/on-time', 'a[20,30)=1/on-time', 'q[0,10)=1/on-time']);
+    expect(firings[4]).toBe('a[30,40)=1/on-time');
+    expect(firings.slice(5).sort()).toEqual(['a[90,100)=1/on-time', 'q[50,60)=1/on-time']);
+    // The fast input was never quiet, so the merged stream never was: no idle watermark reached the sink.
+    expect((result.out as string[]).filter((s) => s.startsWith('I'))).toEqual([]);
+  });
+
+  it('window operators forward the watermark status (idle once, active again) without moving event time back', async () => {
+    const items = [ev('a', 1), watermark(5, { idle: true }), watermark(5, { idle: true }), watermark(5), watermark(12), watermark(12, { idle: true }), watermark(3)];
+    expect(await runTrace(windowAggregate(base), items as never, short)).toEqual(['I5', 'W5', '[0,10)=1/on-time', 'W12', 'I12', 'W12']);
+    const sliding = windowAggregate({ ...base, assigner: slidingWindows<Ev>(10, 5) });
+    expect(await runTrace(sliding, items as never, short)).toEqual(['[-5,5)=1/on-time', 'I5', 'W5', '[0,10)=1/on-time', 'W12', 'I12', 'W12']);
   });
 });

@@ -42,6 +42,48 @@ describe('alignedMerge', () => {
     expect(out).toEqual(['wm:10', 'wm:50', 'eos']);
   });
 
+  it('leaves idle inputs out of the minimum, and marks the output idle when every live input is idle', () => {
+    const { inputs: [a, b], out } = setup(2);
+    a!.next(watermark(10));
+    b!.next(watermark(5));
+    expect(out).toEqual(['wm:5']);
+    b!.next(watermark(5, { idle: true })); // b goes quiet: a alone decides
+    expect(out).toEqual(['wm:5', 'wm:10']);
+    a!.next(watermark(30));
+    expect(out).toEqual(['wm:5', 'wm:10', 'wm:30']);
+    a!.next(watermark(30, { idle: true })); // both quiet: the output is idle, event time does not move
+    expect(out).toEqual(['wm:5', 'wm:10', 'wm:30', 'idle:30']);
+    a!.next(watermark(30, { idle: true })); // said once
+    expect(out).toHaveLength(4);
+    b!.next('b1'); // an item makes b active again; its watermark (5) cannot move the output back
+    expect(out).toEqual(['wm:5', 'wm:10', 'wm:30', 'idle:30', 'wm:30', 'b1']);
+    b!.next(watermark(40));
+    expect(out.slice(6)).toEqual(['wm:40']);
+  });
+
+  it('an active watermark ends idleness and holds the minimum again', () => {
+    const { inputs: [a, b], out } = setup(2);
+    b!.next(watermark(0, { idle: true }));
+    a!.next(watermark(100));
+    expect(out).toEqual(['wm:100']);
+    b!.next(watermark(50)); // active again at 50: the output stays at 100 and waits for b
+    a!.next(watermark(200));
+    expect(out).toEqual(['wm:100']);
+    b!.next(watermark(150));
+    expect(out).toEqual(['wm:100', 'wm:150']);
+  });
+
+  it('an input that ends while the others are idle leaves the output idle', () => {
+    const { inputs: [a, b], out } = setup(2);
+    a!.next(watermark(7, { idle: true }));
+    b!.next(watermark(9));
+    b!.next(endOfStream);
+    expect(out).toEqual(['wm:9', 'idle:9']);
+    a!.next(watermark(12));
+    a!.next(endOfStream);
+    expect(out).toEqual(['wm:9', 'idle:9', 'wm:12', 'eos']);
+  });
+
   it('aligns barriers: a blocked input is buffered until every input delivered the barrier', () => {
     const { inputs: [a, b], out } = setup(2);
     a!.next('a1');

@@ -1,6 +1,8 @@
 /**
  * Fan-in that keeps control signals correct: watermarks combine as the minimum
- * over the live inputs, checkpoint barriers are aligned (an input that has
+ * over the live inputs that are not idle (an input is idle from an idle
+ * watermark until its next active watermark or item; when every live input is
+ * idle, the output is marked idle too), checkpoint barriers are aligned (an input that has
  * delivered barrier n is held back, its items buffered with backpressure credit,
  * until every input has delivered n), and EndOfStream is emitted once every
  * input has ended.
@@ -24,6 +26,7 @@ const completion: unique symbol = Symbol('completion');
 
 interface InputState {
   watermark: number;
+  idle: boolean;
   blockedAt: number | undefined;
   buffer: Array<{ el: Element<unknown> | typeof completion; hold: CreditHold }>;
   ended: boolean;
@@ -36,26 +39,50 @@ export function alignedMerge<T>(inputs: ReadonlyArray<Observable<Element<T>>>): 
   return new Observable<Element<T>>((out) => {
     const states: InputState[] = inputs.map(() => ({
       watermark: -Infinity,
+      idle: false,
       blockedAt: undefined,
       buffer: [],
       ended: false,
       completed: false,
     }));
     let emittedWatermark = -Infinity;
+    let outputIdle = false;
     let endEmitted = false;
     let pendingBarrier: CheckpointBarrier | undefined;
 
-    const combinedWatermark = () => {
-      let min = Infinity;
-      for (const s of states) if (!s.ended && s.watermark < min) min = s.watermark;
-      return min;
-    };
     const maybeEmitWatermark = () => {
-      const w = combinedWatermark();
-      if (w > emittedWatermark && w !== Infinity) {
-        emittedWatermark = w;
-        out.next(new Watermark(w));
+      let min = Infinity;
+      let live = 0;
+      let active = 0;
+      for (const s of states) {
+        if (s.ended) continue;
+        live++;
+        if (s.idle) continue;
+        active++;
+        if (s.watermark < min) min = s.watermark;
       }
+      if (live > 0 && active === 0) {
+        // Every live input is idle: so is the output (its watermark stays where it is).
+        if (!outputIdle) {
+          outputIdle = true;
+          out.next(new Watermark(emittedWatermark, true));
+        }
+        return;
+      }
+      if (min > emittedWatermark && min !== Infinity) {
+        emittedWatermark = min;
+        outputIdle = false;
+        out.next(new Watermark(min));
+      } else if (outputIdle && active > 0) {
+        // Active again without advancing: say so, so downstream fan-ins count this path again.
+        outputIdle = false;
+        out.next(new Watermark(emittedWatermark));
+      }
+    };
+    const markActive = (s: InputState) => {
+      if (!s.idle) return;
+      s.idle = false;
+      maybeEmitWatermark();
     };
     const maybeReleaseBarrier = () => {
       if (!pendingBarrier) return;
@@ -96,9 +123,11 @@ export function alignedMerge<T>(inputs: ReadonlyArray<Observable<Element<T>>>): 
       if ((el as unknown) === completion) {
         completeInput(i);
       } else if (!isSignal(el)) {
+        if (s.idle) markActive(s);
         out.next(el);
       } else if (isWatermark(el)) {
         if (el.timestamp > s.watermark) s.watermark = el.timestamp;
+        s.idle = el.idle;
         maybeEmitWatermark();
       } else if (isCheckpointBarrier(el)) {
         s.blockedAt = el.checkpointId;

@@ -1,11 +1,11 @@
 /** Test-only helpers (not exported): a consumer that records data and signals in order. */
 import { defineConsumer, type Consumer, type Element, isSignal, type Signal } from '../index.js';
 
-/** Renders elements compactly: data as-is, signals as 'wm:5', 'cp:1', 'eos'. */
+/** Renders elements compactly: data as-is, signals as 'wm:5' (idle: 'idle:5'), 'cp:1', 'eos'. */
 export function show(el: Element<unknown>): unknown {
   if (!isSignal(el)) return el;
   const s = el as Signal;
-  if (s.kind === 'watermark') return `wm:${s.timestamp}`;
+  if (s.kind === 'watermark') return s.idle ? `idle:${s.timestamp}` : `wm:${s.timestamp}`;
   if (s.kind === 'barrier') return `cp:${s.checkpointId}`;
   return 'eos';
 }

@@ -8,7 +8,7 @@
  * when the aggregate function has `merge`).
  */
 import type { NodeContext, Signal } from '@streamweave/core';
-import { isEndOfStream, isWatermark, StreamWeaveError } from '@streamweave/core';
+import { isEndOfStream, isWatermark, StreamWeaveError, watermark } from '@streamweave/core';
 import type { AggregateFunction } from '../aggregate.js';
 import type { KeyedWindowStore } from '../state/windowState.js';
 import type { FiringTiming } from '../windows.js';
@@ -63,6 +63,8 @@ export function startSlicedEngine<T, K, R>(
   const store: KeyedWindowStore<K, KeyPanes<K>> = config.state.keyed(ctx.id, 'panes');
   const timers = new TimerQueue<KeyPanes<K>>();
   let wm = -Infinity;
+  // True after an idle watermark arrived, until the next active one (forwarded as the same status).
+  let inputIdle = false;
   let stopped = false;
   let finished = false;
 
@@ -223,9 +225,19 @@ export function startSlicedEngine<T, K, R>(
     signal(s) {
       if (stopped) return;
       if (isWatermark(s)) {
+        if (s.idle) {
+          // The input went quiet: say so downstream once (an idle watermark never moves event time back).
+          if (s.timestamp > wm) advance(s.timestamp);
+          if (!inputIdle && !stopped) sinks.signal(watermark(wm, { idle: true }));
+          inputIdle = true;
+          return;
+        }
+        const wasIdle = inputIdle;
+        inputIdle = false;
         // A watermark that does not advance is not forwarded: downstream watermarks stay monotonic.
         if (s.timestamp <= wm) {
           if (s.timestamp < wm) stats.watermarkRegressions++;
+          if (wasIdle) sinks.signal(watermark(wm)); // active again
           return;
         }
         advance(s.timestamp);

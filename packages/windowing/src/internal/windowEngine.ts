@@ -9,8 +9,8 @@
  * state is a Map per key of windows by start, timers of windows that end
  * together share one heap slot, and the trigger context is one reused object.
  */
-import type { Cancel, NodeContext, Signal } from '@streamweave/core';
-import { isCheckpointBarrier, isEndOfStream, isWatermark, StreamWeaveError } from '@streamweave/core';
+import type { Cancel, CreditHold, NodeContext, Signal } from '@streamweave/core';
+import { isCheckpointBarrier, isEndOfStream, isWatermark, StreamWeaveError, watermark } from '@streamweave/core';
 import { StateMismatchError, type StateSnapshot, stateRuntimeOf } from '@streamweave/state';
 import type { AggregateFunction } from '../aggregate.js';
 import type { WindowAssigner } from '../assigners/windowAssigner.js';
@@ -175,6 +175,8 @@ export function startWindowEngine<T, K, R>(
   const eventQ = new TimerQueue<Entry<K, T>>();
   const procQ = new TimerQueue<Entry<K, T>>();
   let wm = -Infinity;
+  // True after an idle watermark arrived, until the next active one (forwarded as the same status).
+  let inputIdle = false;
   let stopped = false;
   let finished = false;
   let procCancel: Cancel | undefined;
@@ -580,11 +582,19 @@ export function startWindowEngine<T, K, R>(
     procCancel = clock.schedule(onProcessingTimer, next - clock.now());
   }
 
+  // The source's credit pool, captured with the first item that set a processing-time timer
+  // (a hold taken and given back at once: no credit stays taken). Firings from the clock run
+  // under it, so stages downstream that keep results (async stages, buffers) take their credit
+  // from the source, and backpressure reaches it.
+  let timerPool: CreditHold | undefined;
+  const runProcessingTimers = () => guarded(() => runTimers(procQ, clock.now()));
+
   function onProcessingTimer() {
     procCancel = undefined;
     procScheduledAt = Infinity;
     if (stopped || finished) return;
-    guarded(() => runTimers(procQ, clock.now()));
+    if (timerPool !== undefined) timerPool.run(runProcessingTimers);
+    else runProcessingTimers();
     scheduleProcessing();
   }
 
@@ -711,6 +721,10 @@ export function startWindowEngine<T, K, R>(
       for (let attempt = 1; ; attempt++) {
         try {
           processItem(value, position);
+          if (timerPool === undefined && procQ.size > 0) {
+            timerPool = ctx.hold();
+            timerPool.release();
+          }
           return;
         } catch (e) {
           const d = ctx.fail(e, value, position, attempt);
@@ -726,9 +740,19 @@ export function startWindowEngine<T, K, R>(
     signal(s) {
       if (stopped) return;
       if (isWatermark(s)) {
+        if (s.idle) {
+          // The input went quiet: say so downstream once (an idle watermark never moves event time back).
+          if (s.timestamp > wm) advanceWatermark(s.timestamp);
+          if (!inputIdle && !stopped) sinks.signal(watermark(wm, { idle: true }));
+          inputIdle = true;
+          return;
+        }
+        const wasIdle = inputIdle;
+        inputIdle = false;
         // A watermark that does not advance is not forwarded: downstream watermarks stay monotonic.
         if (s.timestamp <= wm) {
           if (s.timestamp < wm) stats.watermarkRegressions++;
+          if (wasIdle) sinks.signal(watermark(wm)); // active again
           return;
         }
         advanceWatermark(s.timestamp);

@@ -26,7 +26,7 @@ export function trace<T>(show: (item: T) => string = (x) => JSON.stringify(x)) {
     return {
       item: (v) => void seen.push(show(v as T)),
       signal: (s) => {
-        if (isWatermark(s)) seen.push(`W${s.timestamp}`);
+        if (isWatermark(s)) seen.push(`${s.idle ? "I" : "W"}${s.timestamp}`);
         else if (isCheckpointBarrier(s)) seen.push(`B${s.checkpointId}`);
       },
       complete: () => seen,

@@ -93,6 +93,39 @@ describe('triggers', () => {
     expect(op.inspect().openWindows).toBe(0);
   });
 
+  it('firings from the clock run under the source credit pool (a hold taken and given back with the first item)', async () => {
+    const clock = new VirtualClock(0);
+    const input = new Subject<Ev>();
+    const log: string[] = [];
+    let inHold = false;
+    const ctx = {
+      ...fakeCtx(clock),
+      hold: () => {
+        log.push('take');
+        return {
+          release: () => void log.push('release'),
+          run: <R>(fn: () => R): R => {
+            inHold = true;
+            try {
+              return fn();
+            } finally {
+              inHold = false;
+            }
+          },
+        };
+      },
+    };
+    const op = windowAggregate({ assigner: tumblingWindows<Ev>(100, { time: 'processing' }), key: (e: Ev) => e.k, aggregate: count<Ev>() });
+    op.apply(input as never, ctx).subscribe((r) => log.push(`${short(r as never)} held=${inHold}`));
+    input.next(ev('a', 0));
+    input.next(ev('a', 0));
+    await clock.advanceBy(100);
+    input.next(ev('b', 0));
+    input.complete();
+    // No credit stays taken; the end-of-input firing runs in the push of the end signal itself.
+    expect(log).toEqual(['take', 'release', 'a[0,100)=2/on-time held=true', 'b[100,200)=1/on-time held=false']);
+  });
+
   it('processing-time windows through a pipeline are flushed at the end of input', async () => {
     const op = windowAggregate({ assigner: tumblingWindows<Ev>(100, { time: 'processing' }), trigger: processingTimeTrigger(), aggregate: count<Ev>() });
     const { result } = await pipeline().from(fromArray([ev('a', 0), ev('a', 0)])).pipe(op).to(collect()).run({ clock: new VirtualClock(250) });

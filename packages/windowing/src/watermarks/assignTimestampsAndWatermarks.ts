@@ -18,6 +18,9 @@ export interface WatermarkStrategy<T> extends NodeOptions {
   /**
    * A partition without items for this long (processing time) stops holding the
    * watermark back until it produces again. On by default (60 s); `Infinity` turns it off.
+   * When every partition is idle, the node emits an idle watermark (see core's
+   * `Watermark.idle`), so a downstream fan-in (merge, join, a graph node with
+   * several inputs) stops waiting for this stream until it produces again.
    */
   readonly idleTimeoutMs?: number;
   /** Periodic emission interval on the run's clock (default 200 ms); 0 evaluates after every item. */
@@ -123,6 +126,8 @@ export function assignTimestampsAndWatermarks<T>(strategy: WatermarkStrategy<T>)
     const single = partitionOf === undefined ? newPartition() : undefined;
     if (single) partitions.set(undefined, single);
 
+    // True once every partition is idle and an idle watermark said so downstream.
+    let idleSent = false;
     const combine = () => {
       dirty = false;
       let min = Infinity;
@@ -132,9 +137,21 @@ export function assignTimestampsAndWatermarks<T>(strategy: WatermarkStrategy<T>)
         active++;
         if (p.wm < min) min = p.wm;
       }
-      if (active > 0 && min > stats.watermark) {
+      if (active === 0) {
+        // The whole stream is quiet: tell downstream fan-ins not to wait for it.
+        if (!idleSent && partitions.size > 0) {
+          idleSent = true;
+          out.next(watermark(stats.watermark, { idle: true }));
+        }
+        return;
+      }
+      if (min > stats.watermark) {
         stats.watermark = min;
+        idleSent = false;
         out.next(watermark(min));
+      } else if (idleSent) {
+        idleSent = false;
+        out.next(watermark(stats.watermark));
       }
     };
 

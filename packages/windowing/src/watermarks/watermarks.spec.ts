@@ -20,7 +20,7 @@ function drive(op: ReturnType<typeof assignTimestampsAndWatermarks<Ev>>, clock: 
   const input = new Subject<Element<Ev>>();
   const seen: string[] = [];
   op.apply(input as never, fakeCtx(clock, 'assignTimestampsAndWatermarks')).subscribe((el) => {
-    if (isWatermark(el)) seen.push(`W${el.timestamp}`);
+    if (isWatermark(el)) seen.push(`${el.idle ? "I" : "W"}${el.timestamp}`);
     else if (!isSignal(el)) seen.push(show(el as Ev));
   });
   return { input, seen };
@@ -122,7 +122,8 @@ describe('assignTimestampsAndWatermarks', () => {
     await clock.advanceBy(400);
     input.next(ev('a', 20));
     await clock.advanceBy(600);
-    expect(seen).toEqual(['b5', 'W5', 'a10', 'a20', 'W20']);
+    // b went idle at 500 (W20: a alone decides); at 1000 a is quiet too: the whole stream is idle (I20).
+    expect(seen).toEqual(['b5', 'W5', 'a10', 'a20', 'W20', 'I20']);
     input.complete();
   });
 
