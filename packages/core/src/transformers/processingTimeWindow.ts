@@ -1,5 +1,5 @@
 import type { Cancel } from '../clock.js';
-import type { NodeOptions, Transformer } from '../contracts.js';
+import type { CreditHold, NodeOptions, Transformer } from '../contracts.js';
 import { InvalidArgumentError } from '../errors.js';
 import { defineTransformer } from '../internal/define.js';
 
@@ -14,7 +14,9 @@ export interface TimeWindow<T> {
  * Tumbling processing-time windows of `sizeMs`, aligned to the epoch like Flink's
  * (a window is [k·size, (k+1)·size)). A window is emitted when the clock reaches
  * its end; empty windows are not emitted. The open window is emitted when the
- * input ends. For event-time windows use `@streamweave/windowing`.
+ * input ends. A window emitted by the clock is emitted under the credit pool of
+ * the source its first item came from, so downstream stages that keep it take
+ * that source's credit. For event-time windows use `@streamweave/windowing`.
  *
  * @example
  * ```ts
@@ -29,6 +31,9 @@ export function processingTimeWindow<T>(sizeMs: number, options?: NodeOptions): 
   return defineTransformer<T, TimeWindow<T>>('processingTimeWindow', { sizeMs }, options, (out, ctx) => {
     let open: TimeWindow<T> | undefined;
     let cancelTimer: Cancel | undefined;
+    // The source's credit pool (a hold given back at once): timer firings run under it.
+    let pool: CreditHold | undefined;
+    const onTimer = () => (pool ? pool.run(fire) : fire());
     const fire = () => {
       cancelTimer?.();
       cancelTimer = undefined;
@@ -45,7 +50,9 @@ export function processingTimeWindow<T>(sizeMs: number, options?: NodeOptions): 
         if (!open) {
           const start = now - (((now % sizeMs) + sizeMs) % sizeMs);
           open = { start, end: start + sizeMs, items: [] };
-          cancelTimer = ctx.clock.schedule(fire, open.end - now);
+          pool = ctx.hold();
+          pool.release();
+          cancelTimer = ctx.clock.schedule(onTimer, open.end - now);
         }
         open.items.push(value);
       },

@@ -162,6 +162,29 @@ describe('countWindow and processingTimeWindow', () => {
     expect(() => countWindow(0)).toThrow('countWindow: `size` must be a positive integer, got 0');
   });
 
+  it('a window emitted by the clock takes its credit from the source: a slow stage after it stops the source', async () => {
+    const clock = new VirtualClock(0);
+    const seen: number[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const r = pipeline()
+      .from(interval(150))
+      .pipe(take(12))
+      .pipe(map((x: number) => (seen.push(x), x)))
+      .pipe(processingTimeWindow<number>(1000))
+      .pipe(mapAsync(async (w: { items: number[] }) => (await gate, w.items)))
+      .to(collect())
+      .run({ clock, creditWindow: 1 });
+    await clock.advanceBy(1000); // items at 150…900 are in window [0, 1000), which fires into the gated stage
+    await clock.advanceBy(2000);
+    // The gated window holds the source's only credit: after the tick already scheduled (1050),
+    // nothing was pulled while it waited (without the credit, ticks 1200…3000 would have come).
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    open();
+    await clock.advanceBy(2000);
+    expect((await r).result).toEqual([[0, 1, 2, 3, 4, 5], [6], [7, 8, 9, 10, 11]]);
+  });
+
   it('processing-time windows align to the epoch and carry their bounds', async () => {
     const clock = new VirtualClock(1_000);
     const r = pipeline().from(interval(400)).pipe(take(5)).pipe(processingTimeWindow<number>(1000)).to(collect()).run({ clock });
