@@ -1,5 +1,7 @@
 import { InvalidArgumentError, onError } from '@streamweave/core';
 import { CsvError, csvDecode } from '@streamweave/formats';
+import fc from 'fast-check';
+import { splitAt } from '../test-support/fuzz.js';
 import { chunked, runCodec, runCodecError, utf8 } from '../test-support/run.js';
 
 describe('csvDecode', () => {
@@ -52,27 +54,27 @@ describe('csvDecode', () => {
     ]);
   });
 
-  it('reports values that do not fit their column, naming the column, line and record', async () => {
+  it('reports values that do not fit their column, naming the column, line, byte offset and record', async () => {
     const r = await runCodec(
       csvDecode({ source: 'people.csv', columns: { age: 'integer', ok: 'boolean', when: 'date', n: 'number' } }),
       [utf8('age,ok,when,n\n1.5,true,2020-01-01,1\n2,yes,2020-01-01,1\n3,1,never,1\n4,0,2020-01-01,abc\n5,1,2020-01-01,NaN\n')],
       onError.deadLetter(),
     );
     expect(r.items).toEqual([{ age: 5, ok: true, when: new Date('2020-01-01'), n: NaN }]);
-    expect(r.dead.map((d) => [(d.error as CsvError).line, (d.error as CsvError).recordIndex])).toEqual([
-      [2, 0],
-      [3, 1],
-      [4, 2],
-      [5, 3],
+    expect(r.dead.map((d) => [(d.error as CsvError).line, (d.error as CsvError).byteOffset, (d.error as CsvError).recordIndex])).toEqual([
+      [2, 14, 0],
+      [3, 36, 1],
+      [4, 55, 2],
+      [5, 67, 3],
     ]);
-    expect(r.dead[0]!.error.message).toContain('csv (source "people.csv", line 2, record #0): column "age": "1.5" is not an integer');
+    expect(r.dead[0]!.error.message).toBe('[csvDecode "csvDecode", item #0] csv (source "people.csv", line 2, byte 14, record #0): column "age": "1.5" is not an integer');
     expect(r.dead.map((d) => d.error.message.replace(/.*: /, ''))).toEqual(['"1.5" is not an integer', '"yes" is not a boolean', '"never" is not a date', '"abc" is not a number']);
   });
 
   it('stops on an unterminated quote with the line and record index of the record', async () => {
     const e = (await runCodecError(csvDecode({ source: 'x.csv' }), chunked(utf8('a,b\n1,2\n3,"open\nstill open\n'), 4))) as CsvError;
     expect(e).toBeInstanceOf(CsvError);
-    expect([e.format, e.source, e.line, e.recordIndex]).toEqual(['csv', 'x.csv', 3, 1]);
+    expect([e.format, e.source, e.line, e.byteOffset, e.recordIndex]).toEqual(['csv', 'x.csv', 3, 8, 1]);
     expect(e.message).toContain('unterminated quoted field');
   });
 
@@ -83,12 +85,12 @@ describe('csvDecode', () => {
       { a: '1', b: '2' },
       { a: '7', b: '8' },
     ]);
-    expect(r.dead.map((d) => [d.error.message.replace(/.*\): /, ''), (d.error as CsvError).line])).toEqual([
-      ['unexpected "y" after a closing quote', 2],
-      ['expected 2 fields, got 3', 4],
-      ['unexpected "\\r" after a closing quote', 5],
-      ['unexpected "z" after a closing quote', 6],
-      ['expected 2 fields, got 1', 9],
+    expect(r.dead.map((d) => [d.error.message.replace(/.*\): /, ''), (d.error as CsvError).line, (d.error as CsvError).byteOffset])).toEqual([
+      ['unexpected "y" after a closing quote', 2, 4],
+      ['expected 2 fields, got 3', 4, 15],
+      ['unexpected "\\r" after a closing quote', 5, 21],
+      ['unexpected "z" after a closing quote', 6, 27],
+      ['expected 2 fields, got 1', 9, 47],
     ]);
     expect(r.dead[1]!.item).toEqual(['1', '2', '3']);
     const relaxed = await runCodec(csvDecode({ relaxColumnCount: true }), [utf8('a,b\n1\n1,2,3\n')]);
@@ -96,6 +98,29 @@ describe('csvDecode', () => {
       { a: '1', b: undefined },
       { a: '1', b: '2' },
     ]);
+  });
+
+  it('names the byte offset of a bad record whatever the chunking, multi-byte text and BOM before it (property)', async () => {
+    const field = fc.string({ unit: fc.constantFrom('a', 'é', '😀', '€', ' ', ',', '"', '\n') });
+    const quote = (f: string) => (/[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.array(fc.tuple(field, field), { maxLength: 8 }), fc.nat(), fc.constantFrom('"bad"x,1', 'a,b,c', '"open'), fc.array(fc.nat(), { maxLength: 6 }), async (bom, rows, at, bad, cuts) => {
+        const lines = rows.map(([a, b]) => `${quote(a)},${quote(b)}`);
+        // An unterminated quote runs to the end of the input, so it is the last record.
+        const k = bad === '"open' ? lines.length : at % (lines.length + 1);
+        const before = `${bom ? '\uFEFF' : ''}h1,h2\r\n${lines.slice(0, k).map((l) => l + '\r\n').join('')}`;
+        const bytes = utf8(before + [bad, ...lines.slice(k)].join('\r\n'));
+        const r = await runCodec(csvDecode({ source: 's.csv' }), splitAt(bytes, cuts), onError.deadLetter());
+        const e = r.dead[0]!.error as CsvError;
+        expect([r.dead.length, e.byteOffset, e.recordIndex, e.source]).toEqual([1, utf8(before).length, k, 's.csv']);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('names the byte offset of a record longer than maxRecordChars', async () => {
+    const e = (await runCodecError(csvDecode({ maxRecordChars: 8 }), chunked(utf8('a\nééé\n"0123456789'), 5))) as CsvError;
+    expect([e.message.replace(/^\[[^\]]*\] /, ''), e.byteOffset]).toEqual(['csv (line 3, byte 9, record #1): record longer than maxRecordChars (8); decoding stops here', 9]);
   });
 
   it('keeps empty lines when asked and handles a trailing delimiter', async () => {

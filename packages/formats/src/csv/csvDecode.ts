@@ -34,7 +34,8 @@ const CR = 13;
  * newlines and delimiters, CRLF or LF line ends, a UTF-8 BOM, and chunk
  * boundaries anywhere (also inside a field or a UTF-8 sequence).
  *
- * Bad input is a {@link CsvError} naming source, line and record index: an
+ * Bad input is a {@link CsvError} naming source, line, byte offset (of the
+ * record's first byte) and record index: an
  * unterminated quote, a character after a closing quote, a wrong field count,
  * a value that does not fit its typed column. Under Skip or dead-letter the
  * bad record is dropped (counted) and decoding goes on at the next line; invalid
@@ -97,6 +98,13 @@ class CsvDecoder<T> {
   private dead = false;
   private skipToNewline = false;
   private bytes = 0;
+  /** The last (up to 3) bytes fed, to tell how many the UTF-8 decoder still holds. */
+  private tail: number[] = [];
+  // The text being parsed and the stream offset of its end, to name the byte offset of a bad record.
+  private text = '';
+  private textEnd = 0;
+  private offsetCachePos = -1;
+  private offsetCacheBytes = 0;
   // Per-record parse results.
   private readonly fields: string[] = [];
   private newlines = 0;
@@ -121,7 +129,7 @@ class CsvDecoder<T> {
     if (this.dead) return;
     const bytes = asBytes(chunk);
     if (bytes === undefined) {
-      this.sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, line: this.line, byteOffset: this.bytes }, chunk);
+      this.sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, line: this.line, byteOffset: this.bytes, recordIndex: this.records }, chunk);
       return;
     }
     let decoded: string;
@@ -132,7 +140,8 @@ class CsvDecoder<T> {
       return;
     }
     this.bytes += bytes.length;
-    this.parse(this.carry + decoded, false);
+    this.tail = [...this.tail, ...bytes.subarray(Math.max(0, bytes.length - 3))].slice(-3);
+    this.parse(this.carry + decoded, false, this.bytes - heldBytes(this.tail));
   }
 
   end(): void {
@@ -144,7 +153,7 @@ class CsvDecoder<T> {
       this.invalidUtf8(e, undefined);
       return;
     }
-    this.parse(this.carry + rest, true);
+    this.parse(this.carry + rest, true, this.bytes);
   }
 
   private invalidUtf8(cause: unknown, item: unknown): void {
@@ -152,7 +161,28 @@ class CsvDecoder<T> {
     this.sink.fail({ message: 'invalid UTF-8 (decoding stops here)', line: this.line, byteOffset: this.bytes, recordIndex: this.records, cause }, item);
   }
 
-  private parse(text: string, eof: boolean): void {
+  /**
+   * Stream byte offset of text[pos], counted back from the end of the text so
+   * that a stripped BOM or a UTF-8 sequence still held by the decoder cannot
+   * skew it. Only computed for errors; they come in increasing positions, so
+   * each one walks on from the previous one instead of rescanning the text.
+   */
+  private offsetOf(pos: number): number {
+    const text = this.text;
+    if (this.offsetCachePos < 0) {
+      this.offsetCachePos = text.length;
+      this.offsetCacheBytes = 0;
+    }
+    if (pos <= this.offsetCachePos) this.offsetCacheBytes += utf8Length(text, pos, this.offsetCachePos);
+    else this.offsetCacheBytes -= utf8Length(text, this.offsetCachePos, pos);
+    this.offsetCachePos = pos;
+    return this.textEnd - this.offsetCacheBytes;
+  }
+
+  private parse(text: string, eof: boolean, textEnd: number): void {
+    this.text = text;
+    this.textEnd = textEnd;
+    this.offsetCachePos = -1;
     let pos = 0;
     this.nd = -1;
     this.nl = -1;
@@ -176,7 +206,7 @@ class CsvDecoder<T> {
         const line = this.line;
         const nl = text.indexOf('\n', r === MALFORMED ? this.malformedAt : n);
         const raw = text.slice(pos, nl < 0 ? n : nl);
-        if (!this.sink.fail({ message, line, recordIndex: index }, raw)) return;
+        if (!this.sink.fail({ message, line, byteOffset: this.offsetOf(pos), recordIndex: index }, raw)) return;
         if (nl < 0) {
           this.line += countNewlines(text, pos, n);
           pos = n;
@@ -191,14 +221,15 @@ class CsvDecoder<T> {
       }
       const line = this.line;
       this.line += this.newlines + (r > 0 && text.charCodeAt(r - 1) === LF ? 1 : 0);
+      const start = pos;
       pos = r;
-      this.record(line);
+      this.record(line, start);
     }
     this.carry = pos < n ? text.slice(pos) : '';
     if (this.carry.length > this.s.maxRecordChars) {
       this.dead = true;
       this.sink.fail(
-        { message: `record longer than maxRecordChars (${this.s.maxRecordChars}); decoding stops here`, line: this.line, recordIndex: this.records },
+        { message: `record longer than maxRecordChars (${this.s.maxRecordChars}); decoding stops here`, line: this.line, byteOffset: this.offsetOf(pos), recordIndex: this.records },
         undefined,
       );
     }
@@ -269,7 +300,8 @@ class CsvDecoder<T> {
     }
   }
 
-  private record(line: number): void {
+  /** Handles the record parsed into `fields`, which starts at line `line` and at text[start]. */
+  private record(line: number, start: number): void {
     const fields = this.fields;
     if (fields.length === 1 && fields[0] === '' && !this.quotedFirst && this.s.skipEmpty) return;
     if (this.s.header === true && this.names === undefined) {
@@ -280,7 +312,7 @@ class CsvDecoder<T> {
     const names = this.names;
     const columns = this.s.columns;
     if (names !== undefined && fields.length !== names.length && !this.s.relax) {
-      this.sink.fail({ message: `expected ${names.length} fields, got ${fields.length}`, line, recordIndex: index }, fields.slice());
+      this.sink.fail({ message: `expected ${names.length} fields, got ${fields.length}`, line, byteOffset: this.offsetOf(start), recordIndex: index }, fields.slice());
       return;
     }
     let column = '';
@@ -304,13 +336,38 @@ class CsvDecoder<T> {
         this.sink.emit(out as T);
       }
     } catch (e) {
-      this.sink.fail({ message: `column ${JSON.stringify(column)}: ${e instanceof Error ? e.message : String(e)}`, line, recordIndex: index, cause: e }, fields.slice());
+      this.sink.fail(
+        { message: `column ${JSON.stringify(column)}`, line, byteOffset: this.offsetOf(start), recordIndex: index, cause: e },
+        fields.slice(),
+      );
     }
   }
 }
 
 function indexOrEnd(i: number, n: number): number {
   return i < 0 ? n : i;
+}
+
+/** UTF-8 length of s[from, to) (a surrogate pair counts 2 + 2). */
+function utf8Length(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+  }
+  return n;
+}
+
+/** How many of the last bytes fed (`tail`, at most 3) are an incomplete UTF-8 sequence the decoder still holds. */
+function heldBytes(tail: readonly number[]): number {
+  for (let k = 1; k <= tail.length; k++) {
+    const b = tail[tail.length - k]!;
+    if ((b & 0xc0) === 0x80) continue;
+    if (b < 0xc0) return 0;
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    return length > k ? k : 0;
+  }
+  return 0;
 }
 
 function countNewlines(s: string, from: number, to: number): number {

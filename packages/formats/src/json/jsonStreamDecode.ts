@@ -152,7 +152,7 @@ class JsonStreamDecoder<T> {
   push(chunk: unknown): void {
     const bytes = asBytes(chunk);
     if (bytes === undefined) {
-      this.sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, byteOffset: this.base }, chunk);
+      this.sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, byteOffset: this.base, recordIndex: this.records }, chunk);
       return;
     }
     if (this.fatal) {

@@ -71,7 +71,7 @@ class NdjsonDecoder<T> {
   push(chunk: unknown): void {
     let bytes = asBytes(chunk);
     if (bytes === undefined) {
-      this.sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, byteOffset: this.offset + this.pending.length }, chunk);
+      this.sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, byteOffset: this.offset + this.pending.length, line: this.line, recordIndex: this.records }, chunk);
       return;
     }
     if (!this.started && bytes.length > 0) bytes = this.dropBom(bytes);

@@ -50,7 +50,7 @@ export function msgpackDecode<T = unknown>(options: MsgpackDecodeOptions = {}): 
         if (dead) return;
         const bytes = asBytes(chunk);
         if (bytes === undefined) {
-          sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, byteOffset: base + pending.length }, chunk);
+          sink.fail({ message: `expected a Uint8Array chunk, got ${describeValue(chunk)}`, byteOffset: base + pending.length, recordIndex: index }, chunk);
           return;
         }
         // Copy when keeping the chunk: the upstream may reuse its buffer.
