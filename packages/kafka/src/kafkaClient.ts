@@ -245,6 +245,11 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
         // The idempotent producer keeps ordering only with at most 5 in-flight requests; kafkajs requires 1.
         maxInFlightRequests: transactional || (config.idempotent ?? true) ? 1 : 5,
         ...(transactional ? { transactionalId: config.transactionalId } : {}),
+        // A transaction's first produce right after the previous commit gets CONCURRENT_TRANSACTIONS
+        // until the commit markers are written (a few ms); kafkajs retries it with the producer's
+        // backoff, whose 100 ms start (x2 per retry) made every transaction cost ~0.3-0.7 s. The
+        // Java client retries this case after 20 ms (TransactionManager's ADD_PARTITIONS_RETRY_BACKOFF_MS).
+        ...(transactional ? { retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20, maxRetryTime: 2000 } } : {}),
         ...(config.transactionTimeoutMs !== undefined ? { transactionTimeout: config.transactionTimeoutMs } : {}),
       });
       await producer.connect();

@@ -19,6 +19,12 @@ export interface KafkaTransactionalSinkOptions<T> extends NodeOptions {
   readonly batchSize?: number;
   /** Default `'gzip'`. */
   readonly compression?: KafkaCompression;
+  /**
+   * Transaction timeout in ms (client default when omitted; kafkajs: 60 000). The broker aborts a
+   * transaction left open this long by a producer that died and never came back; a restarted job
+   * with the same `transactionalId` aborts it at once, whatever this is.
+   */
+  readonly transactionTimeoutMs?: number;
 }
 
 /** What {@link kafkaTransactionalSink} resolves to. */
@@ -78,7 +84,12 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
       let transactions = 0;
       let lastOffsets = '';
       const connect = () =>
-        (producer ??= options.client.producer({ transactionalId: options.transactionalId }).catch((e: unknown) => {
+        (producer ??= options.client
+          .producer({
+            transactionalId: options.transactionalId,
+            ...(options.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: options.transactionTimeoutMs } : {}),
+          })
+          .catch((e: unknown) => {
           throw new StreamWeaveError(`kafkaTransactionalSink: cannot connect to Kafka at ${options.client.brokers.join(',')}`, {
             component: ctx.component,
             cause: e,
