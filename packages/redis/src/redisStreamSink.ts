@@ -32,7 +32,8 @@ const defaultFields = (item: unknown) => ({ data: typeof item === 'string' ? ite
  * Appends items to a Redis stream with XADD, `batchSize` commands per pipelined round
  * trip, trimming with `MAXLEN ~` when `maxLen` is set (approximate trimming frees whole
  * radix-tree nodes, far cheaper than exact). A checkpoint barrier and the end of input
- * flush the open batch.
+ * flush the open batch; the barrier is acknowledged (`onSinkBarrier`) only once that
+ * flush is written, and later items wait for it.
  *
  * @example
  * ```ts
@@ -94,7 +95,8 @@ export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>): Consumer
           }
         },
         signal(s) {
-          if (isCheckpointBarrier(s)) flush().catch(() => undefined);
+          // Acknowledged to the checkpoint listener only once the entries before it are written.
+          if (isCheckpointBarrier(s)) return flush();
         },
         async complete() {
           await flush();

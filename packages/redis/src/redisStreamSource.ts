@@ -123,6 +123,10 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
     });
     const redis = await ackConnection;
     await redis.xack(options.stream, options.group, ...ids);
+    // Counted again: a commit that overlapped this one (both waiting on a reconnect) may have
+    // removed some already, and removing `n` again would drop entries never acknowledged.
+    n = 0;
+    while (n < unacked.length && unacked[n]!.seq <= p.seq) n++;
     unacked.splice(0, n);
     // Between runs keep no idle connection: it would keep the process alive.
     if (live === 0) closeAck();
@@ -280,6 +284,13 @@ class Reader<T> implements SourceReader<T> {
           });
         }
       }
+      // After a reconnect (a server restart, a dropped connection) the reply of a read in
+      // flight may be lost while the server recorded its entries as delivered to us:
+      // re-read our pending entries before new ones, skipping those emitted already.
+      redis.on('ready', () => {
+        this.cursor = '0';
+        this.pendingCursor = '0';
+      });
       this.redis = redis;
       return redis;
     })();

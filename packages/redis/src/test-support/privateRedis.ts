@@ -1,0 +1,104 @@
+/**
+ * A redis-server owned by one test, on a free port with its own data dir and the
+ * append-only file on (as a deployment that must survive restarts configures it), so it
+ * can be killed and restarted without touching the machine's shared Redis.
+ */
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * True when redis-server and redis-cli are installed; otherwise prints why the tests
+ * skip, or throws when STREAMWEAVE_REQUIRE_SERVICES=1.
+ */
+export function privateRedisAvailable(): boolean {
+  const absent = ['redis-server', 'redis-cli'].filter((b) => spawnSync(b, ['--version']).status !== 0);
+  if (absent.length === 0) return true;
+  const reason = `${absent.join(' and ')} not installed`;
+  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`a private redis-server is required (STREAMWEAVE_REQUIRE_SERVICES=1) but cannot be started: ${reason}`);
+  console.warn(`skipping Redis restart tests: ${reason}`);
+  return false;
+}
+
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running private redis-server. */
+export interface PrivateRedis {
+  readonly port: number;
+  /** Kills the server with SIGKILL (no shutdown save: only the append-only file survives). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and dir; resolves once it answers PING (AOF loaded). */
+  start(): Promise<void>;
+  pid(): number;
+  /** redis-cli on this server, blocking; stdout lines. */
+  cli(...args: Array<string | number>): string[];
+  /** redis-cli with commands on stdin, not blocking the event loop; stdout lines. Rejects when redis-cli fails. */
+  pipe(commands: readonly string[]): Promise<string[]>;
+  /** Kills the server and removes its files. */
+  destroy(): Promise<void>;
+}
+
+/** Starts a redis-server in /tmp/redis-* on a free port. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'redis-'));
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const lines = (out: string) => out.split('\n').filter((l) => l !== '');
+  const server: PrivateRedis = {
+    port,
+    async kill() {
+      child?.kill('SIGKILL');
+      await exited;
+      child = undefined;
+    },
+    async start() {
+      const c = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir, '--logfile', join(dir, 'log')],
+        { stdio: 'ignore' },
+      );
+      child = c;
+      exited = new Promise((resolve) => c.once('exit', () => resolve()));
+      const t0 = Date.now();
+      while (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() !== 'PONG') {
+        if (c.exitCode !== null) throw new Error(`redis-server on port ${port} exited with ${c.exitCode}; see ${join(dir, 'log')}`);
+        if (Date.now() - t0 > 10_000) throw new Error(`redis-server on port ${port} did not answer PING within 10 s`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    pid: () => child?.pid ?? -1,
+    cli(...args) {
+      const r = spawnSync('redis-cli', ['-p', String(port), ...args.map(String)], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`redis-cli ${args.join(' ')} failed: ${r.stderr}`);
+      return lines(r.stdout);
+    },
+    pipe(commands) {
+      return new Promise((resolve, reject) => {
+        const p = execFile('redis-cli', ['-p', String(port)], { encoding: 'utf8' }, (e, stdout, stderr) =>
+          e ? reject(new Error(`redis-cli failed: ${stderr || e.message}`)) : resolve(lines(stdout)),
+        );
+        p.stdin!.on('error', () => undefined);
+        p.stdin!.end(commands.join('\n') + '\n');
+      });
+    },
+    async destroy() {
+      await server.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
