@@ -4,7 +4,7 @@
  * Every one emits the key's updated aggregate for each input item.
  */
 import { InvalidArgumentError, type NodeOptions } from '@streamweave/core';
-import { keyedOperator, type KeyedProcessFunction, type KeyValue, type StatefulTransformer } from '../keyedProcess.js';
+import { keyedOperator, type KeyValue, type StatefulTransformer } from '../keyedProcess.js';
 import { listState, valueState } from '../keyedState.js';
 import type { KeyedStateStoreFactory } from '../keyedStateStore.js';
 import { HyperLogLog } from './hyperLogLog.js';
@@ -14,7 +14,7 @@ import { TDigest } from './tDigest.js';
 export interface AggregationOptions<T, K extends KeyValue> extends NodeOptions {
   /** Groups items; each key has its own aggregate. */
   readonly keyBy: (item: T) => K;
-  /** Where the aggregates live while the job runs (default: the heap; see {@link KeyedProcessFunction.store}). */
+  /** Where the aggregates live while the job runs (default: the heap; `lmdbKeyedStore` from `@streamweave/state/node` for state larger than memory). */
   readonly store?: KeyedStateStoreFactory;
 }
 
