@@ -1,23 +1,77 @@
-// Load benchmark: autocannon against pipeline-backed endpoints and plain
-// handlers doing the same work, each server in its own process.
-//   pnpm --filter @streamweave/http bench            (10 s per mode, 100k requests for memory)
-//   BENCH_SECONDS=5 BENCH_REQUESTS=20000 BENCH_ROWS=1000 BENCH_MODES=item-plain,item-pipeline pnpm --filter @streamweave/http bench
-import { type ChildProcess, spawn } from 'node:child_process';
+// Load benchmark: pipeline-backed endpoints against plain handlers doing the
+// same work, each server in its own process.
+//   pnpm --filter @streamweave/http bench
+//   BENCH_SECONDS=3 BENCH_ROUNDS=5 BENCH_REQUESTS=100000 BENCH_ROWS=100 BENCH_PAIRS=stream,item pnpm --filter @streamweave/http bench
+//
+// Fairness on a small shared machine:
+// - the generator is wrk (Debian package `wrk`, one thread) when installed, else
+//   autocannon; with `taskset` available the servers are pinned to CPU 0 and wrk
+//   to CPU 1 (BENCH_PIN=0 turns pinning off), so the two never compete;
+// - the plain and the pipeline server of a pair run side by side and are loaded in
+//   alternating rounds, so load from other jobs hits both alike; the ratio is the
+//   median of the per-round ratios;
+// - each round also reads the server's own CPU time, so CPU µs per request (which
+//   other jobs' load does not change) is reported next to req/s;
+// - the server (with the workspace packages) is bundled by esbuild first, as an
+//   application would ship it: tsx's on-the-fly transform keeps function names
+//   (one defineProperty per closure created), which taxes closure-heavy code such
+//   as a run's start-up; BENCH_SOURCE=1 runs the TypeScript source through tsx.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const amount = Number(process.env['BENCH_REQUESTS'] ?? 100_000);
 const connections = 32;
 const rowsPerBody = Number(process.env['BENCH_ROWS'] ?? 100);
+const pairs = (process.env['BENCH_PAIRS'] ?? 'stream,item').split(',');
 const body = Array.from({ length: rowsPerBody }, (_, i) => JSON.stringify({ id: i, v: i * 3 })).join('\n') + '\n';
 
-async function start(mode: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--expose-gc', '--conditions=@streamweave/source', '--import', 'tsx', join(here, 'server.ts'), mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+const has = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const pin = process.env['BENCH_PIN'] !== '0' && has('taskset');
+const useWrk = process.env['BENCH_GEN'] !== 'autocannon' && has('wrk');
+const postScript = join(tmpdir(), `streamweave-http-bench-${process.pid}.lua`);
+writeFileSync(
+  postScript,
+  `wrk.method = "POST"\nwrk.headers["content-type"] = "application/x-ndjson"\nwrk.body = ${JSON.stringify(body)}\n`,
+);
+
+const fromSource = process.env['BENCH_SOURCE'] === '1';
+const bundle = join(here, '..', '.bench-tmp', 'server.mjs');
+if (!fromSource) {
+  await build({
+    entryPoints: [join(here, 'server.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['@streamweave/source'],
+    external: ['bufferutil', 'utf-8-validate'],
+    outfile: bundle,
+    logLevel: 'warning',
   });
+}
+
+async function start(mode: string): Promise<{ port: number; child: ChildProcess }> {
+  const args = fromSource
+    ? ['--expose-gc', '--conditions=@streamweave/source', '--import', 'tsx', join(here, 'server.ts'), mode]
+    : ['--expose-gc', bundle, mode];
+  const child = pin
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
       const m = /listening (\d+)/.exec(c.toString());
@@ -28,48 +82,100 @@ async function start(mode: string): Promise<{ port: number; child: ChildProcess 
   return { port, child };
 }
 
-function load(port: number, mode: string, opts: { duration?: number; amount?: number }): Promise<autocannon.Result> {
+interface Load {
+  rps: number;
+  p99: string;
+  bad: number;
+}
+
+async function load(port: number, mode: string, duration: number): Promise<Load> {
   const stream = mode.startsWith('stream');
-  return autocannon({
-    url: `http://127.0.0.1:${port}${stream ? '/ingest' : '/rows/7'}`,
+  const url = `http://127.0.0.1:${port}${stream ? '/ingest' : '/rows/7'}`;
+  if (useWrk) {
+    const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', ...(stream ? ['-s', postScript] : []), url];
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = pin ? spawn('taskset', ['-c', '1', 'wrk', ...args]) : spawn('wrk', args);
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}: ${text}`))));
+    });
+    const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: .*?(\d+)/.exec(out) ? 1 : 0);
+    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), p99: /^\s+99%\s+(\S+)/m.exec(out)![1]!, bad };
+  }
+  const r = await autocannon({
+    url,
     connections,
+    duration,
     ...(stream ? { method: 'POST' as const, body, headers: { 'content-type': 'application/x-ndjson' } } : {}),
-    ...opts,
   });
+  return { rps: r.requests.average, p99: `${r.latency.p99}ms`, bad: r.errors + r.non2xx };
 }
 
-async function heapMb(port: number): Promise<number> {
-  const m = (await (await fetch(`http://127.0.0.1:${port}/__mem`)).json()) as { heapUsed: number };
-  return m.heapUsed / 1024 / 1024;
+interface Stats {
+  heapUsed: number;
+  cpuUs: number;
+  requests: number;
+}
+async function stats(port: number, gc = false): Promise<Stats> {
+  return (await (await fetch(`http://127.0.0.1:${port}/__stats${gc ? '?gc=1' : ''}`)).json()) as Stats;
 }
 
-const rows: string[] = [];
-const rps: Record<string, number> = {};
-const modes = (process.env['BENCH_MODES'] ?? 'stream-plain,stream-pipeline,item-plain,item-pipeline').split(',');
-for (const mode of modes) {
-  const { port, child } = await start(mode);
+/** One measured round: req/s from the generator, CPU µs per request from the server. */
+async function round(port: number, mode: string, duration: number): Promise<Load & { cpuPerReq: number }> {
+  const before = await stats(port);
+  const r = await load(port, mode, duration);
+  const after = await stats(port);
+  if (r.bad > 0) throw new Error(`${mode}: ${r.bad} failed or non-2xx responses`);
+  return { ...r, cpuPerReq: (after.cpuUs - before.cpuUs) / (after.requests - before.requests) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
+
+console.log(
+  `generator ${useWrk ? 'wrk -t1' : 'autocannon'}, ${connections} connections, ${pin ? 'servers on CPU 0, generator on CPU 1' : 'no CPU pinning'}, ` +
+    `${rounds} alternating rounds of ${seconds} s, ${rowsPerBody}-row NDJSON bodies, ${fromSource ? 'TypeScript source via tsx' : 'esbuild bundle'}`,
+);
+const summary: string[] = [];
+for (const pair of pairs) {
+  const plainMode = `${pair}-plain`;
+  const pipeMode = `${pair}-pipeline`;
+  const plain = await start(plainMode);
+  const pipe = await start(pipeMode);
   try {
-    await load(port, mode, { duration: 2 }); // warm-up (JIT, pools)
-    const r = await load(port, mode, { duration: seconds });
-    rps[mode] = r.requests.average;
-    if (r.errors > 0 || r.non2xx > 0) throw new Error(`${mode}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-    let memory = '';
-    if (mode.endsWith('pipeline')) {
-      const before = await heapMb(port);
-      const m = await load(port, mode, { amount });
-      if (m.errors > 0 || m.non2xx > 0) throw new Error(`${mode}: ${m.errors} errors, ${m.non2xx} non-2xx`);
-      const after = await heapMb(port);
-      memory = ` | heap after warm-up ${before.toFixed(1)} MB → after ${amount} more requests ${after.toFixed(1)} MB`;
+    for (const [s, m] of [
+      [plain, plainMode],
+      [pipe, pipeMode],
+    ] as const) {
+      await load(s.port, m, 2); // warm-up (JIT, pools)
     }
-    rows.push(`${mode.padEnd(16)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p99 ${r.latency.p99} ms${memory}`);
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const a = await round(plain.port, plainMode, seconds);
+      const b = await round(pipe.port, pipeMode, seconds);
+      ratios.push(b.rps / a.rps);
+      cpuRatios.push(a.cpuPerReq / b.cpuPerReq);
+      console.log(
+        `  round ${i + 1}: ${plainMode} ${a.rps.toFixed(0)} req/s (${a.cpuPerReq.toFixed(1)} µs CPU/req, p99 ${a.p99}), ` +
+          `${pipeMode} ${b.rps.toFixed(0)} req/s (${b.cpuPerReq.toFixed(1)} µs CPU/req, p99 ${b.p99}) → ${(b.rps / a.rps).toFixed(2)}×`,
+      );
+    }
+    // Memory: heap after full GCs, before and after `amount` more requests.
+    const heapBefore = await stats(pipe.port, true);
+    while ((await stats(pipe.port)).requests - heapBefore.requests < amount) {
+      const r = await load(pipe.port, pipeMode, 2);
+      if (r.bad > 0) throw new Error(`${pipeMode}: ${r.bad} failed or non-2xx responses`);
+    }
+    const heapAfter = await stats(pipe.port, true);
+    const name = pair === 'stream' ? `streamed NDJSON body (${rowsPerBody} rows), pipelineHandler vs plain` : 'request-per-item, requestServer vs plain';
+    summary.push(
+      `${name}: ${median(ratios).toFixed(2)}× req/s (median of ${rounds}; ${median(cpuRatios).toFixed(2)}× by CPU per request) | ` +
+        `heap after GC ${mb(heapBefore.heapUsed)} MB → ${mb(heapAfter.heapUsed)} MB after ${heapAfter.requests - heapBefore.requests} more requests`,
+    );
   } finally {
-    child.kill();
+    plain.child.kill();
+    pipe.child.kill();
   }
 }
-console.log(rows.join('\n'));
-if (rps['stream-pipeline'] && rps['stream-plain']) {
-  console.log(`streamed NDJSON body (${rowsPerBody} rows), pipelineHandler vs plain: ${(rps['stream-pipeline'] / rps['stream-plain']).toFixed(2)}×`);
-}
-if (rps['item-pipeline'] && rps['item-plain']) {
-  console.log(`request-per-item, requestServer vs plain:                ${(rps['item-pipeline'] / rps['item-plain']).toFixed(2)}×`);
-}
+console.log(summary.join('\n'));

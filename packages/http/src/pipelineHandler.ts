@@ -101,7 +101,9 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
     'transformer' in respond
       ? { contentType: respond.contentType, item: (chunk) => chunk as Uint8Array, ...(respond.error ? { error: respond.error } : {}) }
       : (respond as ResponseEncoder<unknown>);
-  const decode = options.decode;
+  // One decoder for every request: a transformer keeps its state per run, not in itself.
+  // Named so that errors point at "requestBody" / "decode" rather than a generated id.
+  const decoder = options.decode ?? (ndjsonDecode({ name: 'decode' }) as Transformer<Uint8Array, I>);
   const holdBytes = options.holdResponseBytes ?? 64 * 1024;
   let active = 0;
 
@@ -112,33 +114,37 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
     if (declared > limitBytes) {
       return sendError(ex, 413, `request body of ${declared} bytes exceeds the limit of ${limitBytes} bytes`);
     }
-    const q = ex.url.indexOf('?');
-    const info: HttpRequestInfo = {
-      method: ex.method,
-      path: q < 0 ? ex.url : ex.url.slice(0, q),
-      query: new URLSearchParams(q < 0 ? '' : ex.url.slice(q + 1)),
-      header: ex.header,
-      signal: ex.signal,
-    };
-    // Named so that errors point at "requestBody" / "decode" rather than a generated id.
-    const decoder = decode ?? (ndjsonDecode({ name: 'decode' }) as Transformer<Uint8Array, I>);
+    const info = new RequestInfo(ex);
+    // Output is held until the body has been read or `holdBytes` are pending; a
+    // run that finishes by then is answered in one piece (status, headers and body in one write).
+    let streaming = false;
+    let finished = false;
     let bodyRead = false;
     let held: Array<string | Uint8Array> = [];
     let heldBytes = 0;
-    const flush = (): void | Promise<void> => {
-      if (!ex.headersSent) ex.respond(200, { 'content-type': encoder.contentType, 'cache-control': 'no-cache' });
+    let cancelFlush: (() => void) | undefined;
+    const takeHeld = (): string | Uint8Array | undefined => {
       if (held.length === 0) return undefined;
-      // One write for everything held: far fewer syscalls than one per item.
       const joined = held.length === 1 ? held[0]! : held.every((c) => typeof c === 'string') ? held.join('') : Buffer.concat(held.map(toBytes));
       held = [];
       heldBytes = 0;
-      return ex.write(joined);
+      return joined;
+    };
+    const startStreaming = (): void | Promise<void> => {
+      if (streaming || finished) return undefined;
+      streaming = true;
+      cancelFlush?.();
+      ex.respond(200, streamHeaders(encoder.contentType));
+      // One write for everything held: far fewer syscalls than one per item.
+      const joined = takeHeld();
+      return joined === undefined ? undefined : ex.write(joined);
     };
     const source = pipeline()
       .from(
         requestBody(ex.body, limitBytes, () => {
           bodyRead = true;
-          if (held.length > 0) void flush();
+          // Stream what is held unless the run finishes first (it usually does, within this turn).
+          if (held.length > 0 && !streaming) cancelFlush = later(startStreaming);
         }),
       )
       .pipe(decoder);
@@ -152,10 +158,10 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
     const sink = defineConsumer<unknown, number>('httpResponse', {}, { name: 'httpResponse' }, () => ({
       item(value) {
         const chunk = encoder.item(value, index++);
-        if (ex.headersSent) return ex.write(chunk) ?? undefined;
+        if (streaming) return ex.write(chunk) ?? undefined;
         held.push(chunk);
         heldBytes += chunk.length;
-        if (bodyRead || heldBytes > holdBytes) return flush() ?? undefined;
+        if (bodyRead || heldBytes > holdBytes) return startStreaming() ?? undefined;
         return undefined;
       },
       complete: () => index,
@@ -163,11 +169,24 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
     active++;
     try {
       const encoded: SourcedPipeline<unknown> = 'transformer' in respond ? built.pipe(respond.transformer) : built;
-      await encoded.to(sink).run({ ...options.run, signal: ex.signal });
-      await flush();
-      ex.end();
+      // Cancelled through a callback rather than an AbortSignal: no AbortController per request.
+      const run = encoded.to(sink).start(options.run);
+      ex.onAbort(() => run.cancel(new Error('client disconnected')));
+      await run.result;
+      cancelFlush?.();
+      if (!streaming) {
+        finished = true;
+        ex.respond(200, streamHeaders(encoder.contentType));
+        ex.end(takeHeld());
+      } else {
+        const rest = takeHeld();
+        if (rest !== undefined) await ex.write(rest);
+        ex.end();
+      }
     } catch (e) {
-      if (ex.signal.aborted) return; // the client left: its run is cancelled and nothing is left to answer
+      cancelFlush?.();
+      finished = true;
+      if (ex.aborted) return; // the client left: its run is cancelled and nothing is left to answer
       const { status, message } = httpStatusOf(e);
       held = [];
       if (!ex.headersSent) sendError(ex, status, message);
@@ -194,10 +213,52 @@ export function pipelineHandler<I = unknown, O = unknown>(options: PipelineHandl
   };
 }
 
+/** {@link HttpRequestInfo} whose query and signal are made only when read. */
+class RequestInfo implements HttpRequestInfo {
+  readonly method: string;
+  readonly path: string;
+  private readonly q: number;
+  private parsedQuery: URLSearchParams | undefined;
+
+  constructor(private readonly ex: Exchange) {
+    this.method = ex.method;
+    this.q = ex.url.indexOf('?');
+    this.path = this.q < 0 ? ex.url : ex.url.slice(0, this.q);
+  }
+
+  get query(): URLSearchParams {
+    return (this.parsedQuery ??= new URLSearchParams(this.q < 0 ? '' : this.ex.url.slice(this.q + 1)));
+  }
+
+  get signal(): AbortSignal {
+    return this.ex.signal;
+  }
+
+  // A property, not a method, so that it still works when destructured.
+  readonly header = (name: string): string | undefined => this.ex.header(name);
+}
+
 /** Answers with a JSON error body; closes the connection so an unread body is not drained. @internal */
 export function sendError(ex: Exchange, status: number, message: string): void {
   ex.respond(status, { 'content-type': 'application/json', connection: 'close' });
   ex.end(JSON.stringify({ error: message }));
+}
+
+const headersByType = new Map<string, Readonly<Record<string, string>>>();
+function streamHeaders(contentType: string): Readonly<Record<string, string>> {
+  let h = headersByType.get(contentType);
+  if (!h) headersByType.set(contentType, (h = Object.freeze({ 'content-type': contentType, 'cache-control': 'no-cache' })));
+  return h;
+}
+
+/** Runs `fn` on a later macrotask; returns its cancel. */
+function later(fn: () => unknown): () => void {
+  if (typeof setImmediate === 'function') {
+    const t = setImmediate(fn);
+    return () => clearImmediate(t);
+  }
+  const t = setTimeout(fn, 0);
+  return () => clearTimeout(t);
 }
 
 function toBytes(chunk: string | Uint8Array): Uint8Array {

@@ -95,6 +95,24 @@ interface Pending {
 }
 
 /**
+ * One running `requests()` source. While its pull waits for requests, `emit`
+ * is set and `left` counts the credit the pull was given: a request arriving
+ * then is emitted at once, from the HTTP callback (no promise, no microtask
+ * hop), and the pull settles when its credit is used up or the source stops.
+ */
+interface Taker {
+  emit: ((item: HttpRequestItem) => void) | undefined;
+  left: number;
+  settle: ((more: boolean) => void) | undefined;
+}
+
+const settled: Promise<void> = Promise.resolve();
+const noQuery: Readonly<Record<string, string>> = Object.freeze({});
+const jsonHeaders = Object.freeze({ 'content-type': 'application/json' });
+const textHeaders = Object.freeze({ 'content-type': 'text/plain; charset=utf-8' });
+const bytesHeaders = Object.freeze({ 'content-type': 'application/octet-stream' });
+
+/**
  * A long-lived graph serving one item per HTTP request: requests are routed by
  * path pattern to per-route sources, the graph computes, and its sink answers
  * each request by correlation id. Each request has a timeout (504), unmatched
@@ -131,7 +149,7 @@ export function requestServer(options: RequestServerOptions): RequestServer {
   const pending = new Map<string, Pending>();
   // Per route: the requests waiting to be pulled, and the live sources that pull them.
   const queues = new Map<string, Pending[]>();
-  const listeners = new Map<string, Set<() => void>>();
+  const takers = new Map<string, Set<Taker>>();
   let nextId = 0;
   let served = 0;
   let timedOut = 0;
@@ -145,9 +163,25 @@ export function requestServer(options: RequestServerOptions): RequestServer {
     return q;
   };
   const sourcesOf = (route: string) => {
-    let s = listeners.get(route);
-    if (!s) listeners.set(route, (s = new Set()));
+    let s = takers.get(route);
+    if (!s) takers.set(route, (s = new Set()));
     return s;
+  };
+  /** Hands `p` to a source whose pull is waiting; false when none is. */
+  const deliver = (route: string, p: Pending): boolean => {
+    for (const t of sourcesOf(route)) {
+      const emit = t.emit;
+      if (emit === undefined) continue;
+      p.taken = true;
+      if (--t.left === 0) {
+        const settle = t.settle!;
+        t.emit = t.settle = undefined;
+        settle(true);
+      }
+      emit(p.item);
+      return true;
+    }
+    return false;
   };
   // One timer for all requests: with a fixed timeout, deadlines follow arrival
   // order, which is the Map's iteration order, so the earliest is always first.
@@ -181,7 +215,9 @@ export function requestServer(options: RequestServerOptions): RequestServer {
     }
   };
 
-  const serve = async (ex: Exchange): Promise<void> => {
+  // Synchronous up to the body read, so a bodiless request (the usual GET) is
+  // routed, emitted and, with a synchronous graph, answered in one call.
+  const serve = (ex: Exchange): Promise<void> | void => {
     const denied = checkGuard(options.auth, ex);
     if (denied) return sendError(ex, denied.status, denied.message);
     const q = ex.url.indexOf('?');
@@ -203,18 +239,21 @@ export function requestServer(options: RequestServerOptions): RequestServer {
     }
     if (sourcesOf(route).size === 0) return sendError(ex, 503, `route "${route}" has no running pipeline`);
     if (queueOf(route).length >= maxQueued) return sendError(ex, 503, `route "${route}" has ${maxQueued} requests queued; try again later`);
-    let body: unknown;
-    try {
-      // Bodiless requests (the usual GET) skip the read, and its await, entirely.
-      const length = ex.header('content-length');
-      const bodiless = (length === undefined || length === '0') && ex.header('transfer-encoding') === undefined;
-      body = bodiless ? undefined : await readBody(ex, limitBytes);
-    } catch (e) {
-      if (e instanceof HttpError) return sendError(ex, e.status, e.message);
-      return; // the client went away while sending
-    }
+    const length = ex.header('content-length');
+    const bodiless = (length === undefined || length === '0') && ex.header('transfer-encoding') === undefined;
+    if (bodiless) return admit(ex, route, path, q, params, undefined);
+    return readBody(ex, limitBytes).then(
+      (body) => admit(ex, route, path, q, params, body),
+      (e: unknown) => {
+        if (e instanceof HttpError) sendError(ex, e.status, e.message);
+        // Otherwise the client went away while sending: nothing to answer.
+      },
+    );
+  };
+
+  const admit = (ex: Exchange, route: string, path: string, q: number, params: Record<string, string>, body: unknown): void => {
     const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'accept', 'user-agent', 'x-request-id']) {
+    for (const name of forwardedHeaders) {
       const v = ex.header(name);
       if (v !== undefined) headers[name] = v;
     }
@@ -224,21 +263,22 @@ export function requestServer(options: RequestServerOptions): RequestServer {
       method: ex.method,
       path,
       params,
-      query: q < 0 ? {} : Object.fromEntries(new URLSearchParams(ex.url.slice(q + 1))),
+      query: q < 0 ? noQuery : Object.fromEntries(new URLSearchParams(ex.url.slice(q + 1))),
       headers,
       body,
     };
     if (pending.has(item.id)) return sendError(ex, 409, `request id ${JSON.stringify(item.id)} is already in flight`);
     const p: Pending = { item, ex, taken: false, deadline: clock.now() + timeoutMs };
     pending.set(item.id, p);
+    if (!deliver(route, p)) queueOf(route).push(p);
+    // A synchronous graph has answered already: no timeout to arm, no disconnect to watch.
+    if (pending.get(item.id) !== p) return;
     armSweep();
     ex.onAbort(() => {
       if (pending.get(item.id) !== p) return;
       abandoned++;
       forget(p);
     });
-    queueOf(route).push(p);
-    for (const wake of sourcesOf(route)) wake();
   };
 
   const requests = (route?: string, nodeOptions?: NodeOptions): Producer<HttpRequestItem> => {
@@ -247,37 +287,39 @@ export function requestServer(options: RequestServerOptions): RequestServer {
     }
     const names = route === undefined ? [...routeNames] : [route];
     return defineProducer<HttpRequestItem>('httpRequests', { route: route ?? '*' }, nodeOptions, (ctx) => {
-      let wake: (() => void) | undefined;
-      const notify = () => {
-        const w = wake;
-        wake = undefined;
-        w?.();
+      const taker: Taker = { emit: undefined, left: 0, settle: undefined };
+      for (const n of names) sourcesOf(n).add(taker);
+      const stop = () => {
+        const settle = taker.settle;
+        taker.emit = taker.settle = undefined;
+        settle?.(true);
       };
-      for (const n of names) sourcesOf(n).add(notify);
-      ctx.signal.addEventListener('abort', notify, { once: true });
+      ctx.signal.addEventListener('abort', stop, { once: true });
       return {
-        async pull(emit, demand) {
+        pull(emit, demand) {
           let emitted = 0;
-          while (emitted === 0) {
-            for (const n of names) {
-              const q = queueOf(n);
-              while (emitted < demand && q.length > 0) {
-                const p = q.shift()!;
-                p.taken = true;
-                emit(p.item);
-                emitted++;
-              }
+          for (const n of names) {
+            const q = queueOf(n);
+            while (emitted < demand && q.length > 0) {
+              const p = q.shift()!;
+              p.taken = true;
+              emit(p.item);
+              emitted++;
             }
-            if (emitted > 0 || ctx.signal.aborted) return true;
-            await new Promise<void>((resolve) => (wake = resolve));
-            if (ctx.signal.aborted) return true;
           }
-          return true;
+          if (emitted > 0 || ctx.signal.aborted) return true;
+          // Nothing queued: wait, taking requests directly as they arrive (see Taker).
+          return new Promise<boolean>((resolve) => {
+            taker.emit = emit as (item: HttpRequestItem) => void;
+            taker.left = demand;
+            taker.settle = resolve;
+          });
         },
         close() {
+          stop();
           for (const n of names) {
             const s = sourcesOf(n);
-            s.delete(notify);
+            s.delete(taker);
             if (s.size > 0) continue;
             // Nobody is left to take these: answer rather than let them wait for the timeout.
             for (const p of queueOf(n).splice(0)) {
@@ -307,8 +349,8 @@ export function requestServer(options: RequestServerOptions): RequestServer {
           answered++;
           const b = r.body;
           const raw = typeof b === 'string' || b instanceof Uint8Array;
-          const contentType = raw ? (typeof b === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream') : 'application/json';
-          p.ex.respond(r.status ?? 200, { 'content-type': contentType, ...r.headers });
+          const base = raw ? (typeof b === 'string' ? textHeaders : bytesHeaders) : jsonHeaders;
+          p.ex.respond(r.status ?? 200, r.headers ? { ...base, ...r.headers } : base);
           if (b === undefined) p.ex.end();
           else if (raw) {
             void p.ex.write(b);
@@ -336,16 +378,18 @@ export function requestServer(options: RequestServerOptions): RequestServer {
       void serve(exchange);
       return response;
     },
-    node: (req: IncomingMessage, res: ServerResponse) => serve(nodeExchange(req, res)),
+    node: (req: IncomingMessage, res: ServerResponse) => serve(nodeExchange(req, res)) ?? settled,
     fastify(request, reply) {
       reply.hijack();
-      return serve(nodeExchange(request.raw, reply.raw));
+      return serve(nodeExchange(request.raw, reply.raw)) ?? settled;
     },
     get active() {
       return pending.size;
     },
   };
 }
+
+const forwardedHeaders = ['content-type', 'accept', 'user-agent', 'x-request-id'];
 
 /** Reads one request's body (it is one item, so it is read whole, up to the limit). */
 async function readBody(ex: Exchange, limitBytes: number): Promise<unknown> {

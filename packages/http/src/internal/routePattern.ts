@@ -40,7 +40,7 @@ export function compileRoute(name: string, spec: string): CompiledRoute {
       const r = re.exec(reqPath);
       if (!r) return undefined;
       const params: Record<string, string> = {};
-      names.forEach((n, i) => (params[n] = decodeURIComponent(r[i + 1]!)));
+      for (let i = 0; i < names.length; i++) params[names[i]!] = decodeURIComponent(r[i + 1]!);
       return params;
     },
   };
