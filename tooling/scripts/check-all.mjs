@@ -4,7 +4,8 @@
  *   1. typecheck (including *.test-d.ts type tests) and lint, every package
  *   2. unit + integration tests with coverage, every package (each fails under 90%)
  *   3. import rules: no cycles, no deep imports across packages, no Node built-ins in browser packages
- *   4. build, then the published shape of every package (publint, are-the-types-wrong)
+ *   4. build, then the public API reports (API Extractor: fails when packages/*/etc/*.api.md differs from the
+ *      build; `pnpm api:report` rewrites them) and the published shape of every package (publint, are-the-types-wrong)
  *   5. every example under examples/
  * It ends with one line "tests: N passed, N failed" and exits non-zero if any step failed.
  */
@@ -42,6 +43,7 @@ for (const { dir } of packages) rmSync(join(dir, 'coverage'), { recursive: true,
 step('test', 'pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']);
 step('import rules', 'pnpm', ['exec', 'depcruise', 'packages', '--config', '.dependency-cruiser.cjs']);
 if (step('build', 'pnpm', ['exec', 'turbo', 'run', 'build', '--concurrency=2', '--continue', '--output-logs=errors-only'])) {
+  step('api report', 'node', ['tooling/scripts/api-report.mjs', '--no-build']);
   const packDir = mkdtempSync(join(tmpdir(), 'streamweave-pack-'));
   for (const { dir, pkg } of packages.filter((p) => !p.pkg.private)) {
     step(`publint ${pkg.name}`, 'pnpm', ['exec', 'publint', '--strict', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
