@@ -26,6 +26,12 @@ it('survives 100 SIGKILLs with the LMDB backend: nothing lost, nothing duplicate
   expect(report).toMatchObject({ restarts: 100, lost: 0, duplicated: 0, exact: true, checked: 6_000 });
 });
 
+it('survives 100 SIGKILLs with the keyed state in the LMDB working store (4-entry cache, incremental checkpoints)', async () => {
+  const report = await runChaos({ backend: 'lmdb', store: 'lmdb', seed: seed + 3, job });
+  console.log(formatReport(report));
+  expect(report).toMatchObject({ restarts: 100, lost: 0, duplicated: 0, exact: true, checked: 6_000 });
+});
+
 if (serviceUp('redis', 6379)) {
   it('survives 100 SIGKILLs with the Redis backend: nothing lost, nothing duplicated', async () => {
     const report = await runChaos({ backend: 'redis', seed: seed + 1, job });

@@ -6,7 +6,7 @@ import type { KeyedStateStore } from '../keyedStateStore.js';
 
 interface Entry {
   v: unknown;
-  /** Last write time, for TTL. */
+  /** Last write time, for TTL; 0 for states without TTL (reading the clock on every write is not free). */
   t: number;
 }
 
@@ -25,6 +25,15 @@ export const manifestEntry = '\u0000lmdb-keyed-store';
 export function splitEntryKey(k: string): [string, string] | undefined {
   const sep = k.indexOf('\u0000');
   return sep <= 0 ? undefined : [k.slice(0, sep), k.slice(sep + 1)];
+}
+
+/**
+ * The write time to use for a restored entry: a state that gained a TTL since the snapshot
+ * has entries without a write time (0); they count as written at restore.
+ */
+export function restoredTime(ttl: number | undefined, t: number, clock: Clock): number {
+  if (ttl === undefined) return 0;
+  return t === 0 ? clock.now() : t;
 }
 
 export class KeyedStore implements KeyedStateStore {
@@ -58,9 +67,10 @@ export class KeyedStore implements KeyedStateStore {
   }
 
   set(name: string, v: unknown): void {
-    const map = this.tables.get(name)!.map;
+    const table = this.tables.get(name)!;
+    const map = table.map;
     const e = map.get(this.currentKey);
-    const t = this.clock.now();
+    const t = table.ttl === undefined ? 0 : this.clock.now();
     if (e === undefined) map.set(this.currentKey, { v, t });
     else {
       e.v = v;
@@ -107,7 +117,7 @@ export class KeyedStore implements KeyedStateStore {
         continue;
       }
       const [value, t] = JSON.parse(v) as [unknown, number];
-      table.map.set(split[1], { v: value, t });
+      table.map.set(split[1], { v: value, t: restoredTime(table.ttl, t, this.clock) });
     }
     return { extra, unknown };
   }

@@ -58,6 +58,8 @@ export interface ChaosOptions {
   /** How to start the job (see bundleChaosJob). */
   readonly job: ChaosJob;
   readonly backend: 'lmdb' | 'redis' | 'postgres';
+  /** Where the keyed working state lives (default heap). */
+  readonly store?: 'heap' | 'lmdb';
   readonly seed: number;
   /** SIGKILLs to deliver (default 100). */
   readonly kills?: number;
@@ -70,6 +72,7 @@ export interface ChaosOptions {
 
 export interface ChaosReport {
   readonly backend: string;
+  readonly store: string;
   readonly seed: number;
   readonly restarts: number;
   readonly checked: number;
@@ -117,6 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     CHAOS_INPUT: input,
     CHAOS_WORK: work,
     CHAOS_BACKEND: options.backend,
+    CHAOS_STORE: options.store ?? 'heap',
     CHAOS_RATE: String(options.rate ?? 2000),
     CHAOS_NAMESPACE: `chaos-${options.seed}-${process.pid}-${Date.now()}`,
   };
@@ -156,7 +160,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const l of expected) if (!seen.has(l)) lost++;
     for (const [l, n] of seen) duplicated += want.has(l) ? n - 1 : n;
     const exact = lost === 0 && duplicated === 0 && actual.length === expected.length && actual.every((l, i) => l === expected[i]);
-    return { backend: options.backend, seed: options.seed, restarts, checked: expected.length, lost, duplicated, exact, seconds: (Date.now() - t0) / 1000 };
+    return { backend: options.backend, store: options.store ?? 'heap', seed: options.seed, restarts, checked: expected.length, lost, duplicated, exact, seconds: (Date.now() - t0) / 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -179,5 +183,5 @@ function sleep(ms: number): Promise<void> {
 }
 
 export function formatReport(r: ChaosReport): string {
-  return `chaos[${r.backend}, seed ${r.seed}]: restarts survived ${r.restarts}, records checked ${r.checked}, lost ${r.lost}, duplicated ${r.duplicated}, exact ${r.exact} (${r.seconds.toFixed(1)} s)`;
+  return `chaos[${r.backend}${r.store === 'heap' ? '' : ` + ${r.store} working store`}, seed ${r.seed}]: restarts survived ${r.restarts}, records checked ${r.checked}, lost ${r.lost}, duplicated ${r.duplicated}, exact ${r.exact} (${r.seconds.toFixed(1)} s)`;
 }

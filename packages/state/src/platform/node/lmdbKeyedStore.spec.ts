@@ -265,6 +265,29 @@ describe('lmdbKeyedStore', () => {
     await store.close();
   });
 
+  it.each([
+    ['heap', () => heapKeyedStore()],
+    ['lmdb', () => lmdbKeyedStore({ path: join(dir, 'keyed'), cacheSize: 1 })],
+  ])('%s: a state that gained a TTL counts restored entries as written at restore', async (_kind, make) => {
+    const clock = new VirtualClock(5000);
+    const store = make();
+    const s = store.open({ operatorId: 'gained', clock, ttl: new Map([['v', 100]]) });
+    // Written without a TTL: no write time (0).
+    s.restore([['v\u0000"a"', '["A",0]'], ['v\u0000"b"', '["B",4950]']]);
+    s.currentKey = '"a"';
+    expect(s.get('v')).toBe('A');
+    s.currentKey = '"b"';
+    expect(s.get('v')).toBe('B');
+    await clock.advanceBy(60);
+    expect(s.get('v')).toBeUndefined();
+    s.currentKey = '"a"';
+    expect(s.get('v')).toBe('A');
+    await clock.advanceBy(40);
+    expect(s.has('v')).toBe(false);
+    s.close?.();
+    await (store as { close?: () => Promise<void> }).close?.();
+  });
+
   it('fails the restore naming the store when a segment of the checkpoint is missing', async () => {
     const store = lmdbKeyedStore({ path: join(dir, 'keyed') });
     try {

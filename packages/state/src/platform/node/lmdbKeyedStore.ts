@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Clock } from '@streamweave/core';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { StateSnapshot } from '../../backends/stateBackend.js';
 import { CorruptCheckpointError } from '../../errors.js';
-import { manifestEntry, splitEntryKey } from '../../internal/keyedStore.js';
+import { manifestEntry, restoredTime, splitEntryKey } from '../../internal/keyedStore.js';
 import type { KeyedStateStore, KeyedStateStoreFactory, KeyedStateStoreInit, SnapshotRequest } from '../../keyedStateStore.js';
 
 /** Options of {@link lmdbKeyedStore}. */
@@ -274,7 +274,7 @@ class LmdbStore implements KeyedStateStore {
   set(name: string, value: unknown): void {
     const s = this.writable(name);
     s.v = value;
-    s.t = this.clock.now();
+    s.t = this.ttl.get(name) === undefined ? 0 : this.clock.now();
     s.absent = false;
     s.dirty = true;
   }
@@ -348,9 +348,12 @@ class LmdbStore implements KeyedStateStore {
       else extra.set(k, v);
     }
     this.work.clearSync();
-    const note = (ek: string) => {
+    /** Notes unknown names; gives the value to store (a state that gained a TTL counts its entries as written now). */
+    const note = (ek: string, value: [unknown, number]): [unknown, number] => {
       const name = ek.slice(0, ek.indexOf('\u0000'));
       if (!this.ttl.has(name)) unknown.add(name);
+      else if (value[1] === 0 && this.ttl.get(name) !== undefined) return [value[0], restoredTime(this.ttl.get(name), 0, this.clock)];
+      return value;
     };
     if (manifest) {
       for (const id of manifest.segs) {
@@ -371,10 +374,7 @@ class LmdbStore implements KeyedStateStore {
             for (const { key, value } of batch) {
               const ek = key.slice(12);
               if (value === null) this.work.removeSync(ek);
-              else {
-                this.work.putSync(ek, value, append as never);
-                note(ek);
-              }
+              else this.work.putSync(ek, note(ek, value as [unknown, number]), append as never);
             }
           });
           if (batch.length > 0) start = `${batch[batch.length - 1]!.key}\u0000`;
@@ -386,10 +386,9 @@ class LmdbStore implements KeyedStateStore {
       env.transactionSync(() => {
         const base = this.allocate();
         for (const [ek, v] of full) {
-          const value = JSON.parse(v) as [unknown, number];
+          const value = note(ek, JSON.parse(v) as [unknown, number]);
           this.work.putSync(ek, value);
           this.seg.putSync(segKey(base, ek), value);
-          note(ek);
         }
         meta.putSync(this.metaKey('seg', base), { closed: true });
         this.lineage = [base];
