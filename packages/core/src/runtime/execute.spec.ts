@@ -15,6 +15,7 @@ import {
   pipeline,
   range,
   StreamWeaveError,
+  take,
   VirtualClock,
   watermark,
   type JsonValue,
@@ -77,6 +78,26 @@ describe('run endings', () => {
     release();
     expect(result).toEqual([1]);
     expect(status).toBe('drained');
+  });
+
+  it('stops its sources, once the sinks are done, with an AbortError reason', async () => {
+    const reasons: unknown[] = [];
+    // A source that never ends by itself: take(2) ends the sink, the run then stops the source.
+    const endless = defineProducer<number>('endless', {}, undefined, (ctx) => {
+      ctx.signal.addEventListener('abort', () => reasons.push(ctx.signal.reason), { once: true });
+      let n = 0;
+      return { pull: (emit) => (emit(n++), true) };
+    });
+    for (let i = 0; i < 2; i++) {
+      const { result } = await pipeline().from(endless).pipe(take(2)).to(collect()).run();
+      expect(result).toEqual([0, 1]);
+    }
+    expect(reasons).toHaveLength(2);
+    for (const r of reasons) {
+      expect(r).toBeInstanceOf(DOMException);
+      expect((r as DOMException).name).toBe('AbortError');
+      expect((r as DOMException).message).toBe('the run stopped its sources');
+    }
   });
 
   it('leaves no active handles after completion, failure and cancellation', async () => {
