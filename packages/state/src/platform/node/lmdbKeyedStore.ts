@@ -214,7 +214,7 @@ class LmdbStore implements KeyedStateStore {
     this.clock = init.clock;
     this.ttl = init.ttl;
     ({ work: this.work, seg: this.seg } = shared.tables(this.op));
-    this.evictBatch = Math.max(1, Math.ceil(shared.cacheSize / 16));
+    this.evictBatch = Math.max(1, Math.ceil(shared.cacheSize / 4));
   }
 
   stats(): LmdbKeyedStoreStats {
