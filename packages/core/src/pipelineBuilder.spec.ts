@@ -74,6 +74,16 @@ describe('pipeline()', () => {
     expect(() => map(5 as never)).toThrow('map: `fn` must be a function, got number');
   });
 
+  it('still validates a chain whose nodes declare other ports than in and out', () => {
+    const doubled = map((x: number) => x * 2);
+    const twoOutputs = { ...doubled, descriptor: { ...doubled.descriptor, outputs: ['out', 'rejects'] } };
+    expect(() => pipeline().from(fromArray([1])).pipe(twoOutputs).to(collect())).toThrow(
+      'dangling port(s): output "map.rejects" is not connected',
+    );
+    const noInput = { ...doubled, descriptor: { ...doubled.descriptor, inputs: [] } };
+    expect(() => pipeline().from(fromArray([1])).pipe(noInput).to(collect())).toThrow('node "map" has no input port "in" (its inputs: none)');
+  });
+
   it('can run the same pipeline twice', async () => {
     const p = pipeline().from(range(0, 3)).to(collect());
     expect((await p.run()).result).toEqual([0, 1, 2]);

@@ -6,7 +6,7 @@
 import type { Observable } from 'rxjs';
 import type { Consumer, Producer, Transformer } from './contracts.js';
 import { InvalidArgumentError } from './errors.js';
-import type { EdgeSpec, GraphDescription, GraphNodeSpec } from './graph/model.js';
+import { type EdgeSpec, type GraphDescription, type GraphNodeSpec, inputPorts, outputPorts } from './graph/model.js';
 import { describeGraph, validateGraph } from './graph/validate.js';
 import { startRun } from './runtime/execute.js';
 import type { RunHandle, RunOptions, RunResult } from './runtime/run.js';
@@ -96,7 +96,9 @@ function sourced<T>(steps: readonly Step[]): SourcedPipeline<T> {
 
 function runnable<R>(steps: readonly Step[]): RunnablePipeline<R> {
   const { nodes, edges } = toGraph(steps);
-  const order = validateGraph(nodes, edges, []);
+  // A chain of single-port nodes is valid and already in topological order; only
+  // other shapes need the general check (pipelines built per request skip its cost).
+  const order = isPlainChain(nodes) ? nodes : validateGraph(nodes, edges, []);
   const start = (options?: RunOptions): RunHandle<R> => {
     const handle = startRun(order, edges, options);
     const sinkId = nodes[nodes.length - 1]!.id;
@@ -113,6 +115,23 @@ function runnable<R>(steps: readonly Step[]): RunnablePipeline<R> {
     run: (options) => start(options).result,
     describe: () => describeGraph(order, edges),
   };
+}
+
+/** Whether the nodes form a source → transformers → sink chain of distinct ids whose links all use the `out` → `in` ports. */
+function isPlainChain(nodes: readonly GraphNodeSpec[]): boolean {
+  const last = nodes.length - 1;
+  if (last < 1 || nodes[0]!.kind !== 'producer' || nodes[last]!.kind !== 'consumer') return false;
+  if (new Set(nodes.map((n) => n.id)).size !== nodes.length) return false;
+  for (let i = 0; i <= last; i++) {
+    const n = nodes[i]!;
+    if (i > 0 && (n.kind === 'producer' || !isOnly(inputPorts(n), 'in'))) return false;
+    if (i < last && (n.kind !== (i === 0 ? 'producer' : 'transformer') || !isOnly(outputPorts(n), 'out'))) return false;
+  }
+  return true;
+}
+
+function isOnly(ports: readonly string[], port: string): boolean {
+  return ports.length === 1 && ports[0] === port;
 }
 
 /** Assigns stable ids: the node's name when given, else its type, suffixed `-2`, `-3`… on repeats. */
