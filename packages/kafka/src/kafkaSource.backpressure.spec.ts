@@ -87,6 +87,39 @@ describe('kafkaSource backpressure and rebalance', () => {
     expect(log[log.length - 1]).toBe('close');
   });
 
+  it('clears the client-side pause of a paused partition the group revokes, so it reads again when handed back', async () => {
+    const log: string[] = [];
+    const fake = fakeConsumerClient(log);
+    const clock = new VirtualClock();
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (open = r));
+    const slow = defineConsumer<KafkaRecord, number>('slow', {}, undefined, () => {
+      let n = 0;
+      return { item: async () => void (await gate, n++), complete: () => n };
+    });
+    const handle = pipeline()
+      .from(kafkaSource({ client: fake.client, topics: ['t'], groupId: 'g', bufferSize: 2 }))
+      .to(slow)
+      .start({ clock, creditWindow: 1 });
+    while (!fake.handlers()) await tick();
+    const h = fake.handlers()!;
+    h.onAssign({ t: [0, 1] });
+    const held = Promise.resolve(h.onRecords([0, 1, 2, 3].map((o) => rec(0, o))));
+    await tick();
+    await clock.advanceBy(1000);
+    await held;
+    expect(log).toEqual(['consumer g t', 'pause t/0']);
+    // Partition 0 moves to another member while paused here: its pause is lifted in the client
+    // (kafkajs would otherwise keep it paused across rebalances), and it is not paused again.
+    h.onAssign({ t: [1] });
+    expect(log.slice(2)).toEqual(['resume t/0']);
+    h.onAssign({ t: [0, 1] });
+    expect(log.slice(3)).toEqual([]);
+    open();
+    handle.drain();
+    await handle.result;
+  });
+
   it('fails the run when the consumer crashes for good, naming the group and brokers', async () => {
     const fake = fakeConsumerClient([]);
     const handle = pipeline()

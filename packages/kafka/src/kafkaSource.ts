@@ -364,8 +364,12 @@ class Reader<T> implements SourceReader<T> {
     }
     for (const k of [...this.fetched.keys()]) if (!now.has(k)) this.fetched.delete(k);
     for (const [k, v] of this.paused) {
-      if (!now.has(k)) this.paused.delete(k);
-      else this.consumer?.pause(v.topic, [v.partition]);
+      if (!now.has(k)) {
+        this.paused.delete(k);
+        // The client keeps a partition's pause across rebalances: clear it, or the partition
+        // stays silent when the group hands it back to this member later.
+        this.consumer?.resume(v.topic, [v.partition]);
+      } else this.consumer?.pause(v.topic, [v.partition]);
     }
     this.assigned = now;
     // Kept partitions: continue exactly after the last record taken into this run (the group's
