@@ -2,7 +2,7 @@ import { csvDecode, csvEncode } from '@streamweave/formats';
 import { type IncomingMessage, createServer, request as httpRequest } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
-import { type Transformer, InvalidArgumentError, VirtualClock, defineTransformer, delay, map, take } from '@streamweave/core';
+import { type Transformer, InvalidArgumentError, VirtualClock, defineTransformer, delay, map, mapAsync, take } from '@streamweave/core';
 import {
   HttpError,
   bearerToken,
@@ -126,6 +126,50 @@ describe('pipelineHandler on node:http', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(await res.text()).toBe('id: 0\ndata: 1\n\nid: 1\ndata: 2\n\nevent: error\ndata: "three is not allowed"\n\n');
+  });
+
+  it('sends output held at the end of the body without waiting for the run to finish, then streams the rest', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const h = pipelineHandler<{ n: number }, { n: number }>({
+      auth: 'none',
+      // Item 1 passes at once; item 2 waits for the gate, so the run outlives the body.
+      build: (input) => input.pipe(mapAsync(async (r) => (r.n === 2 ? gate.then(() => r) : r), { concurrency: 2 })),
+    });
+    srv = await listen(h.node);
+    const { req, response } = streamingPost(`${srv.url}/x`);
+    req.end(ndjson([{ n: 1 }, { n: 2 }]));
+    const res = await response;
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    res.setEncoding('utf8');
+    const first = await new Promise<string>((resolve) => res.once('data', resolve));
+    expect(first).toBe('{"n":1}\n');
+    expect(h.active).toBe(1);
+    open();
+    expect(await readAll(res)).toBe('{"n":2}\n');
+    await until(() => h.active === 0, 'the run to finish');
+  });
+
+  it('gives the builder a signal that aborts when the client leaves', async () => {
+    const signals: AbortSignal[] = [];
+    const h = pipelineHandler<unknown, unknown>({
+      auth: 'none',
+      build: (input, request) => {
+        signals.push(request.signal);
+        return input;
+      },
+    });
+    srv = await listen(h.node);
+    const { req, response } = streamingPost(`${srv.url}/x`);
+    response.catch(() => undefined); // the request is destroyed: "socket hang up"
+    req.write('{}\n');
+    await until(() => signals.length === 1, 'the builder to run');
+    expect(signals[0]!.aborted).toBe(false);
+    req.destroy();
+    await until(() => signals[0]!.aborted, 'the signal to abort');
+    expect((signals[0]!.reason as Error).message).toBe('client disconnected');
+    await until(() => h.active === 0, 'the run to be cancelled');
   });
 
   it('holds output back until the body is read, so a late malformed line still gets a 400', async () => {
@@ -387,7 +431,7 @@ describe('pipelineHandler with @streamweave/formats codecs', () => {
       expect(await res.text()).toBe('name,total\na,10\nb,20\n');
       const bad = await fetch(`${srv.url}/csv`, { method: 'POST', body: 'name,qty\na,1\nb,2,3\n' });
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { error: string }).error).toBe('[csvDecode "csvDecode", item #0] csv (line 3, record #1): expected 2 fields, got 3');
+      expect(((await bad.json()) as { error: string }).error).toBe('[csvDecode "csvDecode", item #0] csv (line 3, byte 13, record #1): expected 2 fields, got 3');
     } finally {
       await srv.close();
     }

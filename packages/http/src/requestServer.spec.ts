@@ -51,6 +51,55 @@ describe('requestServer', () => {
     await Promise.all(runs.map((r) => r.result));
   });
 
+  it('answers through a synchronous graph within the request, arming no timeout timer', async () => {
+    const clock = new VirtualClock();
+    const server = requestServer({ auth: 'none', routes: { user: 'GET /users/:id', echo: 'POST /echo/*' }, clock });
+    const [users, echo] = start(server);
+    srv = await listen(server.node);
+    for (const id of ['1', '2', '3']) {
+      const res = await fetch(`${srv.url}/users/${id}`);
+      expect(await res.json()).toEqual({ user: id, q: null });
+      expect(clock.pendingTimers).toBe(0);
+    }
+    expect(server.stats()).toMatchObject({ pending: 0, served: 3 });
+    users!.drain();
+    echo!.drain();
+    await Promise.all([users!.result, echo!.result]);
+  });
+
+  it('through an asynchronous graph, queues requests beyond the credit and arms one timer while any is pending', async () => {
+    const clock = new VirtualClock();
+    const server = requestServer({ auth: 'none', routes: { job: 'GET /jobs/:id' }, clock });
+    const gates: Array<() => void> = [];
+    const run = pipeline()
+      .from(server.requests('job'))
+      .pipe(
+        mapAsync(
+          (r: HttpRequestItem) =>
+            new Promise<HttpResponseItem>((resolve) => gates.push(() => resolve({ id: r.id, body: { job: r.params['id'] } }))),
+          { concurrency: 4 },
+        ),
+      )
+      .to(server.responses())
+      .start({ creditWindow: 2 });
+    srv = await listen(server.node);
+    const answers = ['a', 'b', 'c'].map((id) => fetch(`${srv!.url}/jobs/${id}`));
+    // Two are taken (the credit window), the third waits in the queue.
+    await until(() => gates.length === 2 && server.stats().queued === 1, 'two requests taken, one queued');
+    expect(clock.pendingTimers).toBe(1);
+    // Answering frees credit, so the queued request is taken too.
+    for (let answered = 0; answered < 3; answered++) {
+      await until(() => gates.length > 0, 'a job to answer');
+      gates.shift()!();
+    }
+    const bodies = await Promise.all(answers.map(async (a) => (await a).json()));
+    expect(bodies).toEqual([{ job: 'a' }, { job: 'b' }, { job: 'c' }]);
+    expect(server.stats()).toMatchObject({ pending: 0, queued: 0, served: 3 });
+    expect(clock.pendingTimers).toBe(0);
+    run.drain();
+    await run.result;
+  });
+
   it('answers unmatched paths with 404, or sends them to the default route', async () => {
     const strict = requestServer({ auth: 'none', routes: { user: 'GET /users/:id', echo: 'POST /echo/*' } });
     const runs = start(strict);
