@@ -10,8 +10,11 @@
 // - the plain and the pipeline server of a pair run side by side and are loaded in
 //   alternating rounds, so load from other jobs hits both alike; the ratio is the
 //   median of the per-round ratios;
-// - each round also reads the server's own CPU time, so CPU µs per request (which
-//   other jobs' load does not change) is reported next to req/s;
+// - each round also reads the server's own CPU time. CPU µs per request is what
+//   bounds throughput once the server has a core to itself (capacity = 1 s / CPU
+//   per request), and other jobs' load barely changes it; req/s, on a shared
+//   machine, also measures how much of its core the server was given (printed as
+//   "CPU share": far below 100 % means the scheduler, not the server, set the pace);
 // - the server (with the workspace packages) is bundled by esbuild first, as an
 //   application would ship it: tsx's on-the-fly transform keeps function names
 //   (one defineProperty per closure created), which taxes closure-heavy code such
@@ -121,15 +124,21 @@ async function stats(port: number, gc = false): Promise<Stats> {
 }
 
 /** One measured round: req/s from the generator, CPU µs per request from the server. */
-async function round(port: number, mode: string, duration: number): Promise<Load & { cpuPerReq: number }> {
+async function round(port: number, mode: string, duration: number): Promise<Load & { cpuPerReq: number; share: number }> {
   const before = await stats(port);
+  const t0 = performance.now();
   const r = await load(port, mode, duration);
   const after = await stats(port);
+  const elapsedUs = (performance.now() - t0) * 1000;
   if (r.bad > 0) throw new Error(`${mode}: ${r.bad} failed or non-2xx responses`);
-  return { ...r, cpuPerReq: (after.cpuUs - before.cpuUs) / (after.requests - before.requests) };
+  return { ...r, cpuPerReq: (after.cpuUs - before.cpuUs) / (after.requests - before.requests), share: (after.cpuUs - before.cpuUs) / elapsedUs };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
 
 console.log(
@@ -156,9 +165,10 @@ for (const pair of pairs) {
       const b = await round(pipe.port, pipeMode, seconds);
       ratios.push(b.rps / a.rps);
       cpuRatios.push(a.cpuPerReq / b.cpuPerReq);
+      const show = (m: string, x: typeof a) =>
+        `${m} ${x.rps.toFixed(0)} req/s, ${x.cpuPerReq.toFixed(1)} µs CPU/req, CPU share ${(x.share * 100).toFixed(0)} %, p99 ${x.p99}`;
       console.log(
-        `  round ${i + 1}: ${plainMode} ${a.rps.toFixed(0)} req/s (${a.cpuPerReq.toFixed(1)} µs CPU/req, p99 ${a.p99}), ` +
-          `${pipeMode} ${b.rps.toFixed(0)} req/s (${b.cpuPerReq.toFixed(1)} µs CPU/req, p99 ${b.p99}) → ${(b.rps / a.rps).toFixed(2)}×`,
+        `  round ${i + 1}: ${show(plainMode, a)} | ${show(pipeMode, b)} → ${(b.rps / a.rps).toFixed(2)}× req/s, ${(a.cpuPerReq / b.cpuPerReq).toFixed(2)}× by CPU`,
       );
     }
     // Memory: heap after full GCs, before and after `amount` more requests.
@@ -170,7 +180,7 @@ for (const pair of pairs) {
     const heapAfter = await stats(pipe.port, true);
     const name = pair === 'stream' ? `streamed NDJSON body (${rowsPerBody} rows), pipelineHandler vs plain` : 'request-per-item, requestServer vs plain';
     summary.push(
-      `${name}: ${median(ratios).toFixed(2)}× req/s (median of ${rounds}; ${median(cpuRatios).toFixed(2)}× by CPU per request) | ` +
+      `${name}: ${median(cpuRatios).toFixed(2)}× by CPU per request, ${median(ratios).toFixed(2)}× req/s (medians of ${rounds} rounds) | ` +
         `heap after GC ${mb(heapBefore.heapUsed)} MB → ${mb(heapAfter.heapUsed)} MB after ${heapAfter.requests - heapBefore.requests} more requests`,
     );
   } finally {
