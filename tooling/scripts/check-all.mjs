@@ -4,7 +4,7 @@
  *   1. typecheck (including *.test-d.ts type tests) and lint, every package
  *   2. unit + integration tests with coverage, every package (each fails under 90%)
  *   3. import rules: no cycles, no deep imports across packages, no Node built-ins in browser packages
- *   4. build, then the public API reports (API Extractor: fails when packages/*/etc/*.api.md differs from the
+ *   4. build, then the public API reports (API Extractor: fails when a packages/<name>/etc/*.api.md differs from the
  *      build; `pnpm api:report` rewrites them) and the published shape of every package (publint, are-the-types-wrong)
  *   5. every example under examples/
  * It ends with one line "tests: N passed, N failed" and exits non-zero if any step failed.
