@@ -1,6 +1,6 @@
 /**
  * MQTT publish and consume through StreamWeave against raw mqtt.js, same broker, same
- * QoS, measured in one run, interleaved (median of 3).
+ * QoS, measured in one run: one warm-up round (discarded), then 3 interleaved rounds (median).
  *
  *   pnpm --filter @streamweave/mqtt bench      # BENCH_MESSAGES=20000, BENCH_QOS=1 by default
  */
@@ -13,6 +13,7 @@ const n = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const qos = Number(process.env.BENCH_QOS ?? 1) as QoS;
 const inflightWindow = 100;
 const rounds = 3;
+const consumeLead = 500;
 const payloads = Array.from({ length: n }, (_, i) => `${i}:${'x'.repeat(90)}`);
 const topic = (k: string) => `sw-bench/${process.pid}/${k}`;
 
@@ -34,23 +35,43 @@ async function rawPublish(t: string): Promise<number> {
 
 async function swPublish(t: string): Promise<number> {
   const t0 = performance.now();
-  await pipeline().from(fromArray(payloads)).to(mqttSink({ url, topic: t, qos, })).run();
+  await pipeline().from(fromArray(payloads)).to(mqttSink({ url, topic: t, qos })).run();
   return performance.now() - t0;
 }
 
-/** Time from the first publish until the consumer saw all n messages. */
+/**
+ * Time from the first publish until the consumer saw all n messages. The publisher stays
+ * at most `consumeLead` messages ahead of the consumer: Mosquitto queues at most
+ * `max_queued_messages` (default 1000) QoS >= 1 messages per subscriber and drops the
+ * rest, which made a consumer that fell behind wait forever.
+ */
 async function consume(start: (t: string, onMessage: () => void) => Promise<() => Promise<void>>): Promise<number> {
   const t = topic(`c${Math.random().toString(36).slice(2, 8)}`);
   let seen = 0;
-  let done!: () => void;
-  const all = new Promise<void>((r) => (done = r));
+  let caughtUp: (() => void) | undefined;
+  let target = 0;
   const stop = await start(t, () => {
-    if (++seen === n) done();
+    seen++;
+    if (caughtUp && seen >= target) {
+      const r = caughtUp;
+      caughtUp = undefined;
+      r();
+    }
   });
+  const c = await mqtt.connectAsync(url);
+  const waitFor = (count: number) => (seen >= count ? undefined : new Promise<void>((r) => ((target = count), (caughtUp = r))));
   const t0 = performance.now();
-  await rawPublish(t);
-  await all;
+  const inflight = new Set<Promise<unknown>>();
+  for (let i = 0; i < n; i++) {
+    if (i - seen >= consumeLead) await waitFor(i - consumeLead / 2);
+    const pr = c.publishAsync(t, payloads[i]!, { qos }).finally(() => inflight.delete(pr));
+    inflight.add(pr);
+    if (inflight.size >= inflightWindow) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  await waitFor(n);
   const ms = performance.now() - t0;
+  await c.endAsync();
   await stop();
   return ms;
 }
@@ -79,14 +100,29 @@ const swConsumer = async (t: string, onMessage: () => void) => {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (ms: number) => (n / ms) * 1000;
 const fmt = (x: number) => Math.round(x).toLocaleString('en');
-const results = { rawPub: [] as number[], swPub: [] as number[], rawSub: [] as number[], swSub: [] as number[] };
+// Warm-up: module loading and JIT would otherwise land on whichever side runs first.
+await rawPublish(topic('warm'));
+await swPublish(topic('warm'));
+await consume(rawConsumer);
+await consume(swConsumer);
+const results = { rawPub: [] as number[], swPub: [] as number[], rawSub: [] as number[], swSub: [] as number[], rawPubCpu: [] as number[], swPubCpu: [] as number[] };
+/** Runs `f` and records the CPU time this process spent (user + system, ms). */
+async function cpu(f: () => Promise<number>, into: number[]): Promise<number> {
+  const u0 = process.cpuUsage();
+  const ms = await f();
+  const u = process.cpuUsage(u0);
+  into.push((u.user + u.system) / 1000);
+  return ms;
+}
 for (let i = 0; i < rounds; i++) {
-  results.rawPub.push(await rawPublish(topic('p')));
-  results.swPub.push(await swPublish(topic('p')));
+  results.rawPub.push(await cpu(() => rawPublish(topic('p')), results.rawPubCpu));
+  results.swPub.push(await cpu(() => swPublish(topic('p')), results.swPubCpu));
   results.rawSub.push(await consume(rawConsumer));
   results.swSub.push(await consume(swConsumer));
 }
 const [rp, sp, rs, ss] = [results.rawPub, results.swPub, results.rawSub, results.swSub].map((x) => rate(median(x)));
-console.log(`MQTT ${n} messages of ~100 bytes at QoS ${qos}, median of ${rounds} interleaved rounds`);
+console.log(`MQTT ${n} messages of ~100 bytes at QoS ${qos}, median of ${rounds} interleaved rounds after a warm-up round`);
 console.log(`  publish: raw mqtt.js ${fmt(rp!)} msg/s, mqttSink ${fmt(sp!)} msg/s, ratio ${(sp! / rp!).toFixed(3)}`);
+const [rc, sc] = [results.rawPubCpu, results.swPubCpu].map(median);
+console.log(`  publish CPU of this process: raw ${Math.round(rc!)} ms, mqttSink ${Math.round(sc!)} ms, ratio ${(sc! / rc!).toFixed(3)} (the rest of the wall time is waiting for the broker)`);
 console.log(`  consume: raw mqtt.js ${fmt(rs!)} msg/s, mqttSource ${fmt(ss!)} msg/s, ratio ${(ss! / rs!).toFixed(3)}`);

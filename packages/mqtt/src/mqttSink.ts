@@ -1,4 +1,4 @@
-import { type Consumer, defineConsumer, InvalidArgumentError, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { type Consumer, type CreditHold, defineConsumer, InvalidArgumentError, type NodeOptions, StreamWeaveError } from '@streamweave/core';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { connect, describeUrl } from './internal/connect.js';
 import type { QoS } from './mqttSource.js';
@@ -40,11 +40,11 @@ export interface MqttSinkResult {
 const defaultEncode = (item: unknown): string | Buffer => (typeof item === 'string' || Buffer.isBuffer(item) ? item : JSON.stringify(item));
 
 /**
- * Publishes each item to MQTT. Publishes are pipelined in order; beyond `maxInflight`
- * unacknowledged ones each publish holds a unit of the run's credit until the broker
- * acknowledged it (PUBACK for QoS 1, PUBCOMP for QoS 2), so memory stays bounded by
- * `maxInflight` plus the credit window, and the run ends only when every message was
- * acknowledged. mqtt.js queues publishes made
+ * Publishes each item to MQTT. Publishes are pipelined in order, never awaited one by
+ * one; beyond `maxInflight` unacknowledged ones (PUBACK for QoS 1, PUBCOMP for QoS 2)
+ * each publish holds a unit of the run's credit, given back once half of the window was
+ * acknowledged, so memory stays bounded by `maxInflight` plus the credit window, and the
+ * run ends only when every message was acknowledged. mqtt.js queues publishes made
  * while reconnecting and resends unacknowledged QoS ≥ 1 messages, so a dropped
  * connection loses nothing at QoS ≥ 1 (duplicates are possible at QoS 1).
  *
@@ -72,7 +72,17 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
     let failure: StreamWeaveError | undefined;
     let published = 0;
     let inflight = 0;
-    let last: Promise<void> = Promise.resolve();
+    // Set once connected and every publish queued before that was handed to mqtt.js: from then
+    // on publishes go straight to mqtt.js, which keeps them in order.
+    let direct: MqttClient | undefined;
+    let queuedBeforeConnect = 0;
+    let idle: (() => void) | undefined;
+    const publishOptions = { qos, retain };
+    const held: CreditHold[] = [];
+    const lowWater = Math.floor(maxInflight / 2);
+    const releaseHeld = () => {
+      for (const h of held.splice(0)) h.release();
+    };
     const open = () =>
       (client ??= connect(
         ctx.component,
@@ -94,36 +104,45 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
         const item = value as T;
         const topic = topicOf(item);
         const payload = encode(item);
-        // Credit is held only beyond `maxInflight` unacknowledged publishes: a hold per message
-        // would wake the source once per acknowledgement, far slower than mqtt.js pipelines.
-        const hold = inflight >= maxInflight ? ctx.hold() : undefined;
+        // Credit is held only beyond `maxInflight` unacknowledged publishes, and given back all at
+        // once when half of them were acknowledged: releasing per acknowledgement would wake the
+        // source once per message, far slower than mqtt.js pipelines.
+        if (inflight >= maxInflight) held.push(ctx.hold());
         inflight++;
-        const done = open()
-          .then((c) => c.publishAsync(topic, payload, { qos, retain }))
-          .then(
-            () => {
-              published++;
-            },
-            (e: unknown) => {
-              failure ??= e instanceof StreamWeaveError ? e : new StreamWeaveError(`could not publish to ${topic}`, { component: ctx.component, position, cause: e });
-            },
-          )
-          .finally(() => {
-            inflight--;
-            hold?.release();
-          });
-        last = Promise.all([last, done]).then(() => undefined);
+        // A callback, not a promise per message: the acknowledgement (PUBACK / PUBCOMP) settles it.
+        const done = (e?: unknown) => {
+          if (e) failure ??= e instanceof StreamWeaveError ? e : new StreamWeaveError(`could not publish to ${topic}`, { component: ctx.component, position, cause: e });
+          else published++;
+          inflight--;
+          if (held.length > 0 && (inflight <= lowWater || failure)) releaseHeld();
+          if (inflight === 0) idle?.();
+        };
+        if (direct) {
+          direct.publish(topic, payload, publishOptions, done);
+          return;
+        }
+        queuedBeforeConnect++;
+        open().then(
+          (c) => {
+            if (--queuedBeforeConnect === 0) direct = c;
+            c.publish(topic, payload, publishOptions, done);
+          },
+          (e: unknown) => {
+            queuedBeforeConnect--;
+            done(e);
+          },
+        );
       },
       async complete() {
-        await last;
+        if (inflight > 0) await new Promise<void>((resolve) => (idle = resolve));
         if (failure) throw failure;
         return { published };
       },
       teardown() {
-        void last
-          .then(() => client)
-          .then((c) => c?.endAsync())
-          .catch(() => undefined);
+        releaseHeld();
+        const end = () => void client?.then((c) => c.endAsync()).catch(() => undefined);
+        if (inflight === 0) end();
+        else idle = end;
       },
     };
   });
