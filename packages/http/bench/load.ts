@@ -1,6 +1,6 @@
 // Load benchmark: pipeline-backed endpoints against plain handlers doing the
 // same work, each server in its own process.
-//   pnpm --filter @streamweave/http bench
+//   pnpm --filter @streamweave/http bench     (5 rounds of 3 s per pair; heap after 100k and 200k requests)
 //   BENCH_SECONDS=3 BENCH_ROUNDS=5 BENCH_REQUESTS=100000 BENCH_ROWS=100 BENCH_PAIRS=stream,item pnpm --filter @streamweave/http bench
 //
 // Fairness on a small shared machine:
@@ -171,17 +171,23 @@ for (const pair of pairs) {
         `  round ${i + 1}: ${show(plainMode, a)} | ${show(pipeMode, b)} → ${(b.rps / a.rps).toFixed(2)}× req/s, ${(a.cpuPerReq / b.cpuPerReq).toFixed(2)}× by CPU`,
       );
     }
-    // Memory: heap after full GCs, before and after `amount` more requests.
+    // Memory: heap after full GCs, then after `amount` and after 2 × `amount` more
+    // requests; a leak would show as growth in proportion to the requests served.
     const heapBefore = await stats(pipe.port, true);
-    while ((await stats(pipe.port)).requests - heapBefore.requests < amount) {
-      const r = await load(pipe.port, pipeMode, 2);
-      if (r.bad > 0) throw new Error(`${pipeMode}: ${r.bad} failed or non-2xx responses`);
+    const heapAfter: Stats[] = [];
+    for (const target of [amount, 2 * amount]) {
+      while ((await stats(pipe.port)).requests - heapBefore.requests < target) {
+        const r = await load(pipe.port, pipeMode, 2);
+        if (r.bad > 0) throw new Error(`${pipeMode}: ${r.bad} failed or non-2xx responses`);
+      }
+      heapAfter.push(await stats(pipe.port, true));
     }
-    const heapAfter = await stats(pipe.port, true);
     const name = pair === 'stream' ? `streamed NDJSON body (${rowsPerBody} rows), pipelineHandler vs plain` : 'request-per-item, requestServer vs plain';
     summary.push(
       `${name}: ${median(cpuRatios).toFixed(2)}× by CPU per request, ${median(ratios).toFixed(2)}× req/s (medians of ${rounds} rounds) | ` +
-        `heap after GC ${mb(heapBefore.heapUsed)} MB → ${mb(heapAfter.heapUsed)} MB after ${heapAfter.requests - heapBefore.requests} more requests`,
+        `heap after GC ${mb(heapBefore.heapUsed)} MB, then ` +
+        heapAfter.map((h) => `${mb(h.heapUsed)} MB after ${h.requests - heapBefore.requests}`).join(', ') +
+        ' more requests',
     );
   } finally {
     plain.child.kill();
