@@ -5,7 +5,7 @@
  * over rounds, with per-round (paired) ratios against the plain run as median [min–max],
  * for wall time and for the process's CPU time (which a busy neighbour distorts less).
  * `node --conditions=@streamweave/source --import tsx bench/throughput.ts`
- * Env: BENCH_ITEMS (default 3 000 000), BENCH_ROUNDS (default 7).
+ * Env: BENCH_ITEMS (default 15 000 000: a run must last a few seconds for checkpoints every 1 s to matter), BENCH_ROUNDS (default 7).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { CheckpointCoordinator, type KeyedStateStoreFactory, keyedCount } from '
 import { lmdbBackend, lmdbKeyedStore, localCheckpointStorage } from '@streamweave/state/node';
 import { fmt, measure, median, pairedRatio, rounds, type Sample, type Variant } from './measure.js';
 
-const items = Number(process.env.BENCH_ITEMS ?? 3_000_000);
+const items = Number(process.env.BENCH_ITEMS ?? 15_000_000);
 const roundCount = Number(process.env.BENCH_ROUNDS ?? 7);
 const keys = 10_000;
 const dir = mkdtempSync(join(tmpdir(), 'state-bench-throughput-'));

@@ -40,6 +40,11 @@ export class KeyedStore implements KeyedStateStore {
   /** JSON of the key being processed. */
   currentKey = '';
   private readonly tables = new Map<string, Table>();
+  // The entry last found or written: a read-modify-write (`value()` then `update()`) looks it up once.
+  private lastName = '';
+  private lastKey = '';
+  private lastTable: Table | undefined;
+  private lastEntry: Entry | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -49,12 +54,28 @@ export class KeyedStore implements KeyedStateStore {
     for (const [name, t] of ttl) this.tables.set(name, { ttl: t, map: new Map() });
   }
 
-  /** The current key's live entry of `name` (an expired one is dropped). */
-  private entry(name: string): Entry | undefined {
+  /** The current key's entry of `name` and its table, through the one-entry memo. */
+  private find(name: string): [Table, Entry | undefined] {
+    if (this.lastEntry !== undefined && name === this.lastName && this.currentKey === this.lastKey) return [this.lastTable!, this.lastEntry];
     const table = this.tables.get(name)!;
     const e = table.map.get(this.currentKey);
+    if (e !== undefined) this.remember(name, table, e);
+    return [table, e];
+  }
+
+  private remember(name: string, table: Table, e: Entry): void {
+    this.lastName = name;
+    this.lastKey = this.currentKey;
+    this.lastTable = table;
+    this.lastEntry = e;
+  }
+
+  /** The current key's live entry of `name` (an expired one is dropped). */
+  private entry(name: string): Entry | undefined {
+    const [table, e] = this.find(name);
     if (e === undefined || table.ttl === undefined || this.clock.now() - e.t < table.ttl) return e;
     table.map.delete(this.currentKey);
+    this.lastEntry = undefined;
     return undefined;
   }
 
@@ -67,12 +88,13 @@ export class KeyedStore implements KeyedStateStore {
   }
 
   set(name: string, v: unknown): void {
-    const table = this.tables.get(name)!;
-    const map = table.map;
-    const e = map.get(this.currentKey);
+    const [table, e] = this.find(name);
     const t = table.ttl === undefined ? 0 : this.clock.now();
-    if (e === undefined) map.set(this.currentKey, { v, t });
-    else {
+    if (e === undefined) {
+      const created = { v, t };
+      table.map.set(this.currentKey, created);
+      this.remember(name, table, created);
+    } else {
       e.v = v;
       e.t = t;
     }
@@ -80,6 +102,7 @@ export class KeyedStore implements KeyedStateStore {
 
   delete(name: string): void {
     this.tables.get(name)!.map.delete(this.currentKey);
+    this.lastEntry = undefined;
   }
 
   /** Serializes every live entry: `name\0keyJson` → `[value, writeTime]` JSON. */
@@ -99,6 +122,7 @@ export class KeyedStore implements KeyedStateStore {
   restore(snapshot: StateSnapshot | undefined): { extra: Map<string, string>; unknown: Set<string> } {
     const extra = new Map<string, string>();
     const unknown = new Set<string>();
+    this.lastEntry = undefined;
     for (const [k, v] of snapshot ?? []) {
       const split = splitEntryKey(k);
       if (!split) {

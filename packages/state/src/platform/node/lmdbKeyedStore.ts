@@ -193,6 +193,10 @@ class LmdbStore implements KeyedStateStore {
   private readonly work: Database;
   private readonly seg: Database;
   private readonly cache = new Map<string, Slot>();
+  // The slot last used (cleared by an eviction): a read-modify-write finds it once.
+  private lastName = '';
+  private lastKey = '';
+  private lastSlot: Slot | undefined;
   private readonly evictBatch: number;
   /** Id of the open changelog segment (the epoch since the last checkpoint). */
   private epoch = 0;
@@ -225,29 +229,44 @@ class LmdbStore implements KeyedStateStore {
 
   // ---- reads and writes of the current key ----
 
+  private remembered(name: string): Slot | undefined {
+    return this.lastSlot !== undefined && name === this.lastName && this.currentKey === this.lastKey ? this.lastSlot : undefined;
+  }
+
+  private remember(name: string, s: Slot): Slot {
+    this.lastName = name;
+    this.lastKey = this.currentKey;
+    this.lastSlot = s;
+    return s;
+  }
+
   private lookup(name: string): Slot {
+    const memo = this.remembered(name);
+    if (memo !== undefined) return memo;
     const ek = `${name}\u0000${this.currentKey}`;
     let s = this.cache.get(ek);
     if (s !== undefined) {
       s.ref = true;
-      return s;
+      return this.remember(name, s);
     }
     const stored = this.work.get(ek) as [unknown, number] | undefined;
     this.counters.reads++;
     s = stored === undefined ? { ek, v: undefined, t: 0, absent: true, dirty: false, ref: false } : { ek, v: stored[0], t: stored[1], absent: false, dirty: false, ref: false };
     this.admit(s);
-    return s;
+    return this.remember(name, s);
   }
 
   /** A slot to overwrite: no need to read what LMDB holds. */
   private writable(name: string): Slot {
+    const memo = this.remembered(name);
+    if (memo !== undefined) return memo;
     const ek = `${name}\u0000${this.currentKey}`;
     let s = this.cache.get(ek);
     if (s === undefined) {
       s = { ek, v: undefined, t: 0, absent: true, dirty: false, ref: false };
       this.admit(s);
     } else s.ref = true;
-    return s;
+    return this.remember(name, s);
   }
 
   private admit(s: Slot): void {
@@ -288,6 +307,7 @@ class LmdbStore implements KeyedStateStore {
 
   /** Second-chance sweep from the oldest entry: drops `evictBatch` entries, writing the dirty ones out first. */
   private evict(): void {
+    this.lastSlot = undefined;
     const victims: Slot[] = [];
     const spared: Slot[] = [];
     for (const s of this.cache.values()) {
@@ -348,6 +368,7 @@ class LmdbStore implements KeyedStateStore {
       else extra.set(k, v);
     }
     this.work.clearSync();
+    this.lastSlot = undefined;
     /** Notes unknown names; gives the value to store (a state that gained a TTL counts its entries as written now). */
     const note = (ek: string, value: [unknown, number]): [unknown, number] => {
       const name = ek.slice(0, ek.indexOf('\u0000'));
@@ -551,6 +572,7 @@ class LmdbStore implements KeyedStateStore {
 
   close(): void {
     this.closed = true;
+    this.lastSlot = undefined;
     this.cache.clear();
   }
 }
