@@ -71,7 +71,7 @@ class ArrowDecoder {
     if (this.dead) return;
     const bytes = asBytes(chunk);
     if (bytes === undefined) {
-      this.sink.fail({ message: 'expected a Uint8Array chunk', byteOffset: this.base + this.pending.length }, chunk);
+      this.sink.fail({ message: 'expected a Uint8Array chunk', byteOffset: this.base + this.pending.length, recordIndex: this.records }, chunk);
       return;
     }
     if (this.deferred) this.all.push(bytes.slice());

@@ -297,9 +297,12 @@ describe('avroDecode bad input', () => {
     expect(err3.message).toContain('invalid writer schema');
   });
 
-  it('reports a non-byte chunk', async () => {
+  it('reports a non-byte chunk with the byte offset and record index where it arrived', async () => {
     const err = (await decode(['text' as never]).catch((e: unknown) => e)) as AvroError;
     expect(err.message).toContain('expected Uint8Array chunks, got string');
+    const file = await encode(users, { writerSchema: userV1, syncMarker: sync });
+    const bad = (await decode([file.slice(0, 10), 'text' as never], { source: 'u.avro' }).catch((e: unknown) => e)) as AvroError;
+    expect(bad.message.replace(/^\[[^\]]*\] /, '')).toBe('avro (source "u.avro", byte 10, record #0): expected Uint8Array chunks, got string');
   });
 
   it('rejects a block whose declared size exceeds maxBlockBytes and resyncs', async () => {

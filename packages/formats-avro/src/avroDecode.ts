@@ -78,6 +78,7 @@ export function avroDecode<T = unknown>(options: AvroDecodeOptions = {}): Transf
           if (!(chunk instanceof Uint8Array)) {
             const error = new AvroError(`expected Uint8Array chunks, got ${describeValue(chunk)}`, {
               ...(options.source === undefined ? {} : { source: options.source }),
+              byteOffset: parser.receivedOffset,
               recordIndex: parser.recordsRead,
               component: ctx.component,
               position,

@@ -73,7 +73,7 @@ export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecod
       try {
         metadata = await parquetMetadataAsync(file);
       } catch (e) {
-        fail(error(`cannot read the Parquet footer (truncated or not Parquet): ${(e as Error).message}`, e, { byteOffset: Math.max(0, total - 8) }), undefined);
+        fail(error(`cannot read the Parquet footer (truncated or not Parquet)`, e, { byteOffset: Math.max(0, total - 8), recordIndex: 0 }), undefined);
         return;
       }
       for (const info of rowGroupInfos(metadata)) {
@@ -92,7 +92,7 @@ export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecod
           })) as Record<string, unknown>[];
         } catch (e) {
           const offset = rowGroupOffset(metadata, info.index);
-          if (!fail(error(`cannot decode row group ${info.index}: ${(e as Error).message}`, e, { recordIndex: info.firstRow, ...(offset === undefined ? {} : { byteOffset: offset }) }), undefined)) return;
+          if (!fail(error(`cannot decode row group ${info.index}`, e, { recordIndex: info.firstRow, ...(offset === undefined ? {} : { byteOffset: offset }) }), undefined)) return;
           continue;
         }
         for (const row of rows) {
@@ -110,7 +110,7 @@ export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecod
         return;
       }
       decode().then(finish, (e: unknown) => {
-        if (!stopped) fail(error(`cannot read the Parquet data: ${(e as Error).message}`, e, {}), undefined);
+        if (!stopped) fail(error(`cannot read the Parquet data`, e, {}), undefined);
       });
     };
     /** Signals that arrived once decoding had started: they follow the rows (EndOfStream above all). */
@@ -126,12 +126,12 @@ export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecod
         if (stopped || started) return;
         const bytes = asBytes(chunk);
         if (bytes === undefined) {
-          fail(error('expected a Uint8Array chunk', undefined, { byteOffset: total }), chunk);
+          fail(error('expected a Uint8Array chunk', undefined, { byteOffset: total, recordIndex: 0 }), chunk);
           return;
         }
         total += bytes.length;
         if (total > maxBytes) {
-          fail(error(`more than maxBytes (${maxBytes}) of Parquet data buffered`, undefined, { byteOffset: total }), undefined);
+          fail(error(`more than maxBytes (${maxBytes}) of Parquet data buffered`, undefined, { byteOffset: total, recordIndex: 0 }), undefined);
           return;
         }
         chunks.push(bytes.slice()); // the upstream may reuse its buffer

@@ -188,7 +188,7 @@ class ParquetEncoder<T> {
     try {
       this.writer.write({ columnData, rowGroupSize: rows.length });
     } catch (e) {
-      this.sink.fail({ message: `cannot write row group: ${(e as Error).message}`, recordIndex: indexes[0]!, cause: e }, rows);
+      this.sink.fail({ message: `cannot write row group`, recordIndex: indexes[0]!, cause: e }, rows);
     }
   }
 }

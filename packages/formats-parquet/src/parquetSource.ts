@@ -72,7 +72,7 @@ export function parquetSource<T>(file: Uint8Array | ArrayBuffer | AsyncBuffer, o
       try {
         metadata = await parquetMetadataAsync(buffer);
       } catch (e) {
-        throw error(`cannot read the Parquet footer: ${(e as Error).message}`, e, { byteOffset: Math.max(0, buffer.byteLength - 8) });
+        throw error(`cannot read the Parquet footer`, e, { byteOffset: Math.max(0, buffer.byteLength - 8), recordIndex: 0 });
       }
       groups = rowGroupInfos(metadata);
     };
@@ -102,7 +102,7 @@ export function parquetSource<T>(file: Uint8Array | ArrayBuffer | AsyncBuffer, o
               loaded = group;
             } catch (e) {
               const offset = rowGroupOffset(metadata!, group);
-              fail(error(`cannot decode row group ${group}: ${(e as Error).message}`, e, { recordIndex: info.firstRow, ...(offset === undefined ? {} : { byteOffset: offset }) }));
+              fail(error(`cannot decode row group ${group}`, e, { recordIndex: info.firstRow, ...(offset === undefined ? {} : { byteOffset: offset }) }));
               position += info.numRows;
               group++;
               row = 0;

@@ -152,6 +152,14 @@ describe('protobuf bad input', () => {
   it('reports non-byte chunks', async () => {
     const err = (await pipeline().from(fromArray([42 as never])).pipe(protobufDecode(Point)).to(collect()).run().catch((e: unknown) => e)) as ProtobufError;
     expect(err.message).toContain('expected Uint8Array chunks, got number');
+    const bytes = await encode(points.slice(0, 3));
+    const late = (await pipeline()
+      .from(fromArray([bytes.slice(0, bytes.length - 2), 7 as never]))
+      .pipe(protobufDecode(Point, { source: 'p.bin' }))
+      .to(collect())
+      .run()
+      .catch((e: unknown) => e)) as ProtobufError;
+    expect(late.message.replace(/^\[[^\]]*\] /, '')).toBe(`protobuf (source "p.bin", byte ${bytes.length - 2}, record #2): expected Uint8Array chunks, got number`);
   });
 
   it('routes records the type rejects when encoding, naming the record index', async () => {

@@ -69,6 +69,7 @@ export function protobufDecode<T = unknown>(codec: MessageCodec, options: Protob
           if (!(chunk instanceof Uint8Array)) {
             const error = new ProtobufError(`expected Uint8Array chunks, got ${describeValue(chunk)}`, {
               ...(options.source === undefined ? {} : { source: options.source }),
+              byteOffset: parser.receivedOffset,
               recordIndex: parser.messagesRead,
               component: ctx.component,
               position,

@@ -98,6 +98,11 @@ export class ContainerParser {
     return this.bufStart;
   }
 
+  /** Stream offset just past the last byte received (where the next chunk starts). */
+  get receivedOffset(): number {
+    return this.bufStart + this.buf.length;
+  }
+
   /** True once the header was read. */
   get headerRead(): boolean {
     return this.writerType !== undefined && this.state !== 'dead' && this.state !== 'stopped';

@@ -62,6 +62,11 @@ export class DelimitedParser {
     return this.bufStart;
   }
 
+  /** Stream offset just past the last byte received (where the next chunk starts). */
+  get receivedOffset(): number {
+    return this.bufStart + this.buf.length;
+  }
+
   /** True once the strategy said stop. */
   get stopped(): boolean {
     return this.state === 'stopped';
