@@ -1,7 +1,7 @@
 import { checkpointBarrier, collect, fromArray, InvalidArgumentError, map, onError, pipeline } from '@streamweave/core';
 import { ArrowFormatError, arrowDecode, arrowEncode, batchesToRows, rowsToBatches } from '@streamweave/formats-arrow';
 import { Field, Float64, Int32, RecordBatch, Schema, tableFromArrays, tableFromIPC, tableToIPC, Utf8 } from 'apache-arrow';
-import { chunked, concat, runCodec, runCodecError } from './test-support/run.js';
+import { chunked, concat, runCodec, runCodecError } from '@streamweave/testing';
 
 const table = tableFromArrays({ id: Int32Array.from([1, 2, 3, 4, 5]), name: ['a', 'b', null, 'd', 'é😀'], score: Float64Array.from([1.5, 2, 0, -1, 1e10]) });
 const rows = [
@@ -72,6 +72,10 @@ describe('arrowDecode', () => {
     const r = await runCodec(arrowDecode(), ['x' as unknown as Uint8Array, tableToIPC(table, 'stream')], onError.skip());
     expect(r.items).toEqual(rows);
     expect(r.skipped).toBe(1);
+    const ipc = tableToIPC(table, 'stream');
+    const late = await runCodec(arrowDecode({ source: 't.arrows' }), [ipc.slice(0, 20), 'x' as unknown as Uint8Array, ipc.slice(20)], onError.deadLetter());
+    expect(late.items).toEqual(rows);
+    expect(late.dead.map((d) => d.error.message)).toEqual(['[arrowDecode "arrowDecode", item #1] arrow (source "t.arrows", byte 20, record #0): expected a Uint8Array chunk']);
   });
 });
 

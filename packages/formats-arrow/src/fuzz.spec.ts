@@ -2,7 +2,13 @@
 import { ArrowFormatError, arrowDecode } from '@streamweave/formats-arrow';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import fc from 'fast-check';
-import { decodeOrTypedError, mutate, mutation, splitAt } from './test-support/fuzz.js';
+import { decodeOrTypedError, mutate, splitAt } from '@streamweave/testing';
+
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('flip' as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), value: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+);
 
 describe('arrowDecode fuzzing', () => {
   const valid = fc

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readParquet, Table as WasmTable, writeParquet } from 'parquet-wasm';
-import { chunked, concat, runCodec } from './test-support/run.js';
+import { chunked, concat, runCodec } from '@streamweave/testing';
 
 describe('Arrow IPC interop with arrow-rs (parquet-wasm) and DuckDB', () => {
   let dir: string;

@@ -2,8 +2,13 @@
 
 import { ParquetFormatError, parquetDecode, parquetEncode } from '@streamweave/formats-parquet';
 import fc from 'fast-check';
-import { decodeOrTypedError, mutate, mutation, splitAt } from './test-support/fuzz.js';
-import { concat, runCodec } from './test-support/run.js';
+import { concat, decodeOrTypedError, mutate, runCodec, splitAt } from '@streamweave/testing';
+
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('flip' as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), value: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+);
 
 describe('parquetDecode fuzzing', () => {
   let valid: Uint8Array[] = [];

@@ -5,7 +5,7 @@ import { parquetEncode, parquetSource, zstdCompressors } from '@streamweave/form
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { concat, runCodec } from './test-support/run.js';
+import { concat, runCodec } from '@streamweave/testing';
 
 describe('Parquet interop with DuckDB', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import { checkpointBarrier, collect, fromArray, InvalidArgumentError, onError, pipeline } from '@streamweave/core';
 import { ParquetFormatError, parquetDecode, parquetEncode, parquetSource, type ParquetSourceOptions, type RowGroupInfo } from '@streamweave/formats-parquet';
 import { parquetMetadata } from 'hyparquet';
-import { chunked, concat, runCodec, runCodecError } from './test-support/run.js';
+import { chunked, concat, runCodec, runCodecError } from '@streamweave/testing';
 
 const rows = Array.from({ length: 25 }, (_, i) => ({ id: i, name: i % 5 === 0 ? null : `n${i}`, v: i / 2, ok: i % 2 === 0 }));
 
@@ -93,7 +93,8 @@ describe('parquetEncode / parquetSource / parquetDecode', () => {
     const file = await encode(rows, { rowGroupSize: 10 });
     const truncated = (await runCodecError(parquetDecode({ source: 's3://b/k.parquet' }), chunked(file.slice(0, file.length - 5), 64))) as ParquetFormatError;
     expect(truncated).toBeInstanceOf(ParquetFormatError);
-    expect([truncated.format, truncated.source, truncated.message]).toEqual(['parquet', 's3://b/k.parquet', expect.stringContaining('cannot read the Parquet footer')]);
+    expect([truncated.format, truncated.source, truncated.byteOffset, truncated.recordIndex]).toEqual(['parquet', 's3://b/k.parquet', file.length - 13, 0]);
+    expect(truncated.message.replace(/^\[[^\]]*\] /, '')).toBe(`parquet (source "s3://b/k.parquet", byte ${file.length - 13}, record #0): cannot read the Parquet footer (truncated or not Parquet): parquet file invalid (footer != PAR1)`);
     await expect(read(new TextEncoder().encode('not parquet at all'), { source: 'x' })).rejects.toThrow('cannot read the Parquet footer');
     // Corrupt the data pages of row group 1 only: it is reported, the others are read.
     const corrupt = file.slice();
@@ -109,8 +110,8 @@ describe('parquetEncode / parquetSource / parquetDecode', () => {
 
   it('reports non-byte chunks, too many bytes, and handles empty input', async () => {
     expect((await runCodec(parquetDecode(), [])).items).toEqual([]);
-    const e = (await runCodecError(parquetDecode({ maxBytes: 10 }), [new Uint8Array(20)])) as ParquetFormatError;
-    expect(e.message).toContain('more than maxBytes (10)');
+    const e = (await runCodecError(parquetDecode({ maxBytes: 10, source: 'm.parquet' }), [new Uint8Array(20)])) as ParquetFormatError;
+    expect(e.message).toBe('[parquetDecode "parquetDecode", item #0] parquet (source "m.parquet", byte 20, record #0): more than maxBytes (10) of Parquet data buffered');
     const r = await runCodec(parquetDecode(), ['x' as unknown as Uint8Array, await encode([{ a: 1 }])], onError.skip());
     expect(r.items).toEqual([{ a: 1 }]);
   });

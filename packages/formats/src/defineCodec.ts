@@ -14,6 +14,7 @@ import {
 } from '@streamweave/core';
 import type { Subscriber } from 'rxjs';
 import type { FormatError, FormatErrorOptions } from './formatError.js';
+import { registerCodec } from './internal/codecSpec.js';
 
 /** Options every codec transformer accepts. */
 export interface CodecOptions extends NodeOptions {
@@ -87,7 +88,7 @@ export function defineCodec<I, O>(
   create: (sink: CodecSink<O>, ctx: NodeContext) => CodecCore<I>,
 ): Transformer<I, O> {
   const source = options?.source;
-  return defineTransformer<I, O>(type, { ...params, ...(source === undefined ? {} : { source }) }, options, (out, ctx) => {
+  const transformer = defineTransformer<I, O>(type, { ...params, ...(source === undefined ? {} : { source }) }, options, (out, ctx) => {
     let position = 0;
     let stopped = false;
     let broken = false;
@@ -145,6 +146,8 @@ export function defineCodec<I, O>(
       },
     };
   });
+  registerCodec(transformer, { type, params, format, ErrorClass, source, create: create as never });
+  return transformer;
 }
 
 /** Applies the node's error strategy; returns false when the stream was failed. */

@@ -1,6 +1,6 @@
 import { onError, StreamWeaveError, type Transformer } from '@streamweave/core';
 import { csvDecode, FormatError, jsonStreamDecode, msgpackDecode, ndjsonDecode } from '@streamweave/formats';
-import { runCodec, utf8 } from './test-support/run.js';
+import { runCodec, utf8 } from '@streamweave/testing';
 
 describe('FormatError', () => {
   it('names format, source, line, byte offset and record index in its fields and message', () => {

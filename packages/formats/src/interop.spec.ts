@@ -8,7 +8,7 @@ import { csvDecode, csvEncode, jsonStreamDecode, ndjsonDecode, ndjsonEncode } fr
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chunked, concat, runCodec } from './test-support/run.js';
+import { chunked, concat, runCodec } from '@streamweave/testing';
 
 const source = `SELECT i::INTEGER AS id, CASE WHEN i % 4 = 0 THEN 'quote "q", comma' WHEN i % 4 = 1 THEN E'line\\nbreak' WHEN i % 4 = 2 THEN 'Åsa 😀' ELSE NULL END AS text, (i * 0.5)::DOUBLE AS score FROM range(0, 500) t(i)`;
 

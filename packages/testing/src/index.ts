@@ -1,7 +1,8 @@
 /**
  * @streamweave/testing: helpers to test StreamWeave operators and pipelines —
  * run an operator over data and signals, collect elements, virtual time,
- * marble timelines and fault injection. Browser-safe.
+ * marble timelines, fault injection, and codec helpers (run a decoder over
+ * chunks, cut and corrupt bytes for property tests). Browser-safe.
  *
  * @packageDocumentation
  */
@@ -17,3 +18,7 @@ export { failAt, type FailAtOptions } from './faults/failAt.js';
 export { slowConsumer, type SlowConsumerOptions } from './faults/slowConsumer.js';
 export { throwOnClose, type ThrowOnCloseProducer } from './faults/throwOnClose.js';
 export { flakyAsync, type FlakyFunction } from './faults/flakyAsync.js';
+export { chunked, concat, splitAt, text, utf8 } from './codecs/bytes.js';
+export { mutate, type Mutation } from './codecs/mutate.js';
+export { runCodec, runCodecError, type CodecOutcome } from './codecs/runCodec.js';
+export { decodeOrTypedError } from './codecs/decodeOrTypedError.js';

@@ -1,8 +1,7 @@
 import { InvalidArgumentError, onError } from '@streamweave/core';
 import { CsvError, csvDecode } from '@streamweave/formats';
 import fc from 'fast-check';
-import { splitAt } from '../test-support/fuzz.js';
-import { chunked, runCodec, runCodecError, utf8 } from '../test-support/run.js';
+import { chunked, runCodec, runCodecError, splitAt, utf8 } from '@streamweave/testing';
 
 describe('csvDecode', () => {
   const rfc = '\uFEFFid,name,note\r\n1,"Smith, J","said ""hi""\r\nand left"\r\n2,Åsa,😀\r\n\r\n3,,"" \r\n4,"x",last';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, onError, type Transformer } from '@streamweave/core';
 import { type CsvError, csvDecode, csvEncode } from '@streamweave/formats';
-import { runCodec, text } from '../test-support/run.js';
+import { runCodec, text } from '@streamweave/testing';
 
 describe('csvEncode', () => {
   it('writes a header and quotes exactly the fields that need it; csvDecode reads it back', async () => {

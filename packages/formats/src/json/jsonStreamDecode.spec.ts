@@ -2,8 +2,13 @@ import { forEach, fromIterable, InvalidArgumentError, onError, pipeline } from '
 import { JsonFormatError, jsonStreamDecode } from '@streamweave/formats';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { mutate, mutation, splitAt } from '../test-support/fuzz.js';
-import { chunked, runCodec, runCodecError, utf8 } from '../test-support/run.js';
+import { chunked, mutate, runCodec, runCodecError, splitAt, utf8 } from '@streamweave/testing';
+
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('flip' as const), at: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), value: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+);
 
 const doc = JSON.stringify({
   meta: { count: 3, tags: ['a', { '[': ']' }], s: 'quote \\" and \\\\ and "{"', n: -1.5e3, t: true, f: false, z: null },

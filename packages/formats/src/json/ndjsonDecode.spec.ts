@@ -1,7 +1,7 @@
 import { InvalidArgumentError, onError } from '@streamweave/core';
 import { JsonFormatError, ndjsonDecode } from '@streamweave/formats';
 import { z } from 'zod';
-import { chunked, runCodec, runCodecError, utf8 } from '../test-support/run.js';
+import { chunked, runCodec, runCodecError, utf8 } from '@streamweave/testing';
 
 describe('ndjsonDecode', () => {
   it('decodes one record per line whatever the chunk boundaries', async () => {

@@ -1,6 +1,6 @@
 import { onError } from '@streamweave/core';
 import { JsonFormatError, ndjsonDecode, ndjsonEncode } from '@streamweave/formats';
-import { runCodec, runCodecError, text } from '../test-support/run.js';
+import { runCodec, runCodecError, text } from '@streamweave/testing';
 
 describe('ndjsonEncode', () => {
   it('writes one line per record, one chunk each, that ndjsonDecode reads back', async () => {

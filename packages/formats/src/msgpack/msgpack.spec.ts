@@ -1,7 +1,7 @@
 import { onError } from '@streamweave/core';
 import { MsgpackError, msgpackDecode, msgpackEncode } from '@streamweave/formats';
 import { decodeMulti, encode } from '@msgpack/msgpack';
-import { chunked, concat, runCodec, runCodecError } from '../test-support/run.js';
+import { chunked, concat, runCodec, runCodecError } from '@streamweave/testing';
 
 const records = [{ a: 1, s: 'é😀', nested: { list: [1, -2, 3.5, null, true] } }, [1, 'two'], 'x'.repeat(300), 2 ** 40, null, new Uint8Array([1, 2, 3])];
 
