@@ -34,7 +34,10 @@ describeKafka('Kafka consumer-group rebalances (real broker, several members)', 
     await createTopic(client, output, 1);
     const total = 6000;
     await createTopic(client, input, 6);
-    kcatProduce(input, Array.from({ length: total }, (_, i) => `k${i % 60}:v${i}`), true);
+    // Produced in four parts, one as each member comes or goes, keyed over all partitions: a
+    // member that joins always finds fresh records on whatever partitions it is given.
+    const part = (from: number, to: number) => kcatProduce(input, Array.from({ length: to - from }, (_, i) => `k${(from + i) % 60}:v${from + i}`), true);
+    part(0, 2000);
     const groupId = unique('g');
     /** Every record any sink took: `partition:offset` → how many times; offsets taken per partition. */
     const taken = new Map<string, number>();
@@ -130,12 +133,15 @@ describeKafka('Kafka consumer-group rebalances (real broker, several members)', 
       const a = member();
       await until(() => a.taken.length >= 800, 30_000, 'a to take 800 records');
       const b = member();
-      await until(() => b.taken.length >= 300, 30_000, 'b to get partitions and take 300 records');
+      part(2000, 3500);
+      await until(() => b.taken.length >= 200, 30_000, 'b to get partitions and take 200 records');
       const c = member();
-      await until(() => c.taken.length >= 300, 30_000, 'c to get partitions and take 300 records');
+      part(3500, 5000);
+      await until(() => c.taken.length >= 200, 30_000, 'c to get partitions and take 200 records');
       const partitionsOfABeforeLeaving = new Set(a.taken.map((id) => id.split(':')[0]));
       await a.stop();
-      await until(() => taken.size >= 4500, 30_000, 'b and c to take over a’s partitions');
+      part(5000, total);
+      await until(() => taken.size >= 5000, 30_000, 'b and c to take over a’s partitions');
       await c.stop();
       await until(() => taken.size === total, 60_000, 'every record');
       // b commits what it took at its next checkpoints.
@@ -156,15 +162,23 @@ describeKafka('Kafka consumer-group rebalances (real broker, several members)', 
       expect(taken.size).toBe(total); // nothing lost
       // A member takes a record again only if the partition was revoked from it in between (and
       // read by its next owner from the committed offset); a partition it kept resumes where it was.
+      // Records already in the pipeline when their partition is revoked still reach the sink after
+      // the new assignment, so "in between" starts at the assignment before the first take.
       const repeatsOnKeptPartitions = history.map((log) => {
         const at = new Map<string, number>();
         let bad = 0;
+        let lastAssign = 0;
+        const assignBefore = new Map<string, number>();
         log.forEach((e, i) => {
-          if (typeof e !== 'string') return;
+          if (typeof e !== 'string') {
+            lastAssign = i;
+            return;
+          }
           const before = at.get(e);
           const partition = e.split(':')[0]!;
-          if (before !== undefined && !log.slice(before, i).some((x) => typeof x !== 'string' && !x.assign.has(partition))) bad++;
+          if (before !== undefined && !log.slice(assignBefore.get(e)!, i).some((x) => typeof x !== 'string' && !x.assign.has(partition))) bad++;
           at.set(e, i);
+          assignBefore.set(e, lastAssign);
         });
         return bad;
       });
@@ -174,7 +188,7 @@ describeKafka('Kafka consumer-group rebalances (real broker, several members)', 
       // The group really was shared and really moved: a had several partitions, b and c took some over.
       expect(partitionsOfABeforeLeaving.size).toBeGreaterThan(1);
       expect(new Set(b.taken.map((id) => id.split(':')[0])).size).toBeGreaterThan(1);
-      expect(c.taken.length).toBeGreaterThanOrEqual(300);
+      expect(c.taken.length).toBeGreaterThanOrEqual(200);
       // Duplicates only come from partitions that changed owner after their last committed checkpoint.
       expect(duplicates).toBeLessThan(1000);
     } finally {

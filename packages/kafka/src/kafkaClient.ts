@@ -213,7 +213,7 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
           removers.push(consumer.on(consumer.events.CRASH, (e) => h.onCrash(e.payload.error, e.payload.restart)));
           await consumer.run({
             autoCommit: false,
-            eachBatch: async ({ batch }) => {
+            eachBatch: async ({ batch, heartbeat }) => {
               const records: KafkaRecord[] = batch.messages.map((m) => ({
                 topic: batch.topic,
                 partition: batch.partition,
@@ -223,7 +223,19 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
                 headers: (m.headers ?? {}) as KafkaHeaders,
                 timestamp: m.timestamp,
               }));
-              if (records.length > 0) await h.onRecords(records);
+              if (records.length === 0) return;
+              const pending = h.onRecords(records);
+              if (!pending) return;
+              // The source holds the fetch loop while its buffer is full. kafkajs heartbeats only
+              // between batches, so keep heartbeating meanwhile (kafkajs sends one per heartbeat
+              // interval at most): a member that joins must not wait for this one to rejoin, and a
+              // rebalance error thrown here makes kafkajs rejoin at once (the records are buffered already).
+              let settled = false;
+              const done = Promise.resolve(pending).finally(() => (settled = true));
+              while (!settled) {
+                await Promise.race([done, new Promise((r) => setTimeout(r, 100))]);
+                if (!settled) await heartbeat();
+              }
             },
           });
         },

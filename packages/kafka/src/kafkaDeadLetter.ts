@@ -80,7 +80,13 @@ export function kafkaDeadLetter(topic: string, options: KafkaDeadLetterOptions):
         await (await connect()).send([{ topic, key, value: body, headers }], 'none');
         records++;
       },
-      complete: () => ({ records }),
+      async complete() {
+        // Closed before the run resolves (see kafkaSink).
+        const p = producer;
+        producer = undefined;
+        await p?.then((c) => c.close()).catch(() => undefined);
+        return { records };
+      },
       teardown() {
         void producer?.then((p) => p.close()).catch(() => undefined);
       },

@@ -86,6 +86,11 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           batches++;
         });
       };
+      const closeProducer = async (): Promise<void> => {
+        const p = producer;
+        producer = undefined;
+        await p?.then((c) => c.close()).catch(() => undefined);
+      };
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaSink' });
       return {
@@ -111,6 +116,9 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           const done = flush();
           runtime?.snapshotTaken(ctx.id, 'end', done.then(() => []));
           await done;
+          // Closed before the run resolves, so a caller that ends right after (a test, a CLI)
+          // leaves no producer socket open behind it.
+          await closeProducer();
           return { records, batches };
         },
         teardown() {
@@ -118,12 +126,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           void serial
             .settled()
             .catch(() => undefined)
-            .then(() => {
-              const p = producer;
-              producer = undefined;
-              return p?.then((c) => c.close());
-            })
-            .catch(() => undefined);
+            .then(closeProducer);
         },
       };
     },

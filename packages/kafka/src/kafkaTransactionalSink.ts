@@ -121,6 +121,11 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
           lastOffsets = key;
         });
       };
+      const closeProducer = async (): Promise<void> => {
+        const p = producer;
+        producer = undefined;
+        await p?.then((c) => c.close()).catch(() => undefined);
+      };
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaTransactionalSink' });
       return {
@@ -144,6 +149,8 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
           const done = commitEpoch(source.takeBarrierPosition());
           runtime?.snapshotTaken(ctx.id, 'end', done.then(() => []));
           await done;
+          // Closed before the run resolves (see kafkaSink).
+          await closeProducer();
           return { records, transactions };
         },
         teardown() {
@@ -155,9 +162,7 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
               // A transaction still open here belongs to a failed or cancelled run.
               if (txn) await txn.abort().catch(() => undefined);
               txn = undefined;
-              const p = producer;
-              producer = undefined;
-              await (await p)?.close();
+              await closeProducer();
             })
             .catch(() => undefined);
         },
