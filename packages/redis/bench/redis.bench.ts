@@ -2,6 +2,8 @@
  * Redis Streams write and read through StreamWeave against raw ioredis (pipelined XADD,
  * XREADGROUP COUNT loop), same server, same batch sizes, measured in one run.
  *
+ * One warm-up round (discarded), then the median of 3 interleaved rounds.
+ *
  *   pnpm --filter @streamweave/redis bench           # 100 000 entries
  */
 import { randomBytes } from 'node:crypto';
@@ -57,19 +59,44 @@ async function swRead(stream: string): Promise<number> {
   return ms;
 }
 
-const a = `bench-raw-${id}`;
-const b = `bench-sw-${id}`;
+const rounds = 3;
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+/** Runs `f` and records the CPU time this process spent (user + system, ms). */
+async function cpu(f: () => Promise<number>, into: number[]): Promise<number> {
+  const u0 = process.cpuUsage();
+  const ms = await f();
+  const u = process.cpuUsage(u0);
+  into.push((u.user + u.system) / 1000);
+  return ms;
+}
+const streams: string[] = [];
+const r = { rw: [] as number[], sw: [] as number[], rr: [] as number[], sr: [] as number[], rrCpu: [] as number[], srCpu: [] as number[] };
 try {
-  await rawWrite(`${a}-warm`);
-  await swWrite(`${b}-warm`);
-  const rw = await rawWrite(a);
-  const sw = await swWrite(b);
-  const rr = await rawRead(a);
-  const sr = await swRead(b);
-  console.log(`entries: ${n}, batch ${batch}`);
+  // Warm-up round (discarded): module loading and JIT would otherwise land on whichever side runs first.
+  for (let i = 0; i <= rounds; i++) {
+    const a = `bench-raw-${id}-${i}`;
+    const b = `bench-sw-${id}-${i}`;
+    streams.push(a, b);
+    const rw = await rawWrite(a);
+    const sw = await swWrite(b);
+    const rr = await cpu(() => rawRead(a), r.rrCpu);
+    const sr = await cpu(() => swRead(b), r.srCpu);
+    if (i === 0) {
+      r.rrCpu.length = 0;
+      r.srCpu.length = 0;
+      continue;
+    }
+    r.rw.push(rw);
+    r.sw.push(sw);
+    r.rr.push(rr);
+    r.sr.push(sr);
+  }
+  const [rw, sw, rr, sr, rc, sc] = [r.rw, r.sw, r.rr, r.sr, r.rrCpu, r.srCpu].map(median) as [number, number, number, number, number, number];
+  console.log(`entries: ${n}, batch ${batch}, median of ${rounds} interleaved rounds after a warm-up round`);
   console.log(`write  raw ioredis pipelined XADD: ${rate(rw)}/s   streamweave sink: ${rate(sw)}/s   ratio ${(rw / sw).toFixed(2)}x`);
   console.log(`read   raw ioredis XREADGROUP:     ${rate(rr)}/s   streamweave source: ${rate(sr)}/s   ratio ${(rr / sr).toFixed(2)}x`);
+  console.log(`read CPU of this process: raw ${Math.round(rc)} ms, source ${Math.round(sc)} ms, ratio ${(sc / rc).toFixed(2)}`);
 } finally {
-  await redis.del(a, b, `${a}-warm`, `${b}-warm`);
+  await redis.del(...streams);
   redis.disconnect();
 }

@@ -84,8 +84,10 @@ type XEntries = Array<[string, string[] | null]>;
 export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSourceOptions<T>): RedisStreamSource<T> {
   validate(options);
   const connection = options.connection ?? 'redis://127.0.0.1:6379';
-  // Emitted, not yet acknowledged, in emission order: entry ids with their emission number.
-  const unacked: Array<{ id: string; seq: number }> = [];
+  // Emitted, not yet acknowledged, in emission order. Emission numbers are consecutive, so
+  // `unacked[i]` was emitted as number `firstSeq + i`: no object per entry.
+  const unacked: string[] = [];
+  let firstSeq = 1;
   let seq = 0;
   let ackConnection: Promise<Redis> | undefined;
 
@@ -101,10 +103,10 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
         },
         emitted(id) {
           seq++;
-          unacked.push({ id, seq });
+          unacked.push(id);
         },
         // Only claims and pending re-reads (rare) ask, so no per-entry index is kept.
-        unackedSet: () => new Set(unacked.map((u) => u.id)),
+        unackedSet: () => new Set(unacked),
         seq: () => seq,
       });
     },
@@ -113,10 +115,9 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
   const commitCheckpoint = async (position: JsonValue | undefined): Promise<void> => {
     if (position === undefined) return;
     const p = parsePosition(position);
-    let n = 0;
-    while (n < unacked.length && unacked[n]!.seq <= p.seq) n++;
-    if (n === 0) return;
-    const ids = unacked.slice(0, n).map((u) => u.id);
+    let n = Math.min(unacked.length, p.seq - firstSeq + 1);
+    if (n <= 0) return;
+    const ids = unacked.slice(0, n);
     ackConnection ??= connect(connection, options.retries ?? 5).catch((e: unknown) => {
       ackConnection = undefined;
       throw new StreamWeaveError(`redisStreamSource: cannot connect to Redis at ${describeConnection(connection)}`, { cause: e });
@@ -125,9 +126,11 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
     await redis.xack(options.stream, options.group, ...ids);
     // Counted again: a commit that overlapped this one (both waiting on a reconnect) may have
     // removed some already, and removing `n` again would drop entries never acknowledged.
-    n = 0;
-    while (n < unacked.length && unacked[n]!.seq <= p.seq) n++;
-    unacked.splice(0, n);
+    n = Math.min(unacked.length, p.seq - firstSeq + 1);
+    if (n > 0) {
+      unacked.splice(0, n);
+      firstSeq += n;
+    }
     // Between runs keep no idle connection: it would keep the process alive.
     if (live === 0) closeAck();
   };
@@ -244,6 +247,9 @@ class Reader<T> implements SourceReader<T> {
       this.buffer = [];
       this.head = 0;
     }
+    if (this.cursor === '>' && this.prefetched === undefined && this.buffer.length - this.head < (this.o.count ?? 100) && !this.ctx.signal.aborted) {
+      this.prefetched = this.readNew(redis);
+    }
     return true;
   }
 
@@ -322,11 +328,28 @@ class Reader<T> implements SourceReader<T> {
       this.push(entries.filter((e) => !mine.has(e[0])));
       return;
     }
-    const read = redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', this.o.blockMs ?? 500, 'STREAMS', stream, '>') as Promise<Array<[string, XEntries]> | null>;
+    const read = this.prefetched ?? this.readNew(redis);
+    this.prefetched = undefined;
     const res = await Promise.race([read, this.stopped.then(() => null)]);
-    read.catch(() => undefined);
-    if (res) this.push(res[0]?.[1] ?? []);
+    if (res) this.push(res);
   }
+
+  /** The next XREADGROUP `>` (BLOCK bounded); a rejection is observed by whoever awaits it. */
+  private readNew(redis: Redis): Promise<XEntries> {
+    const { stream, group, consumer } = this.o;
+    const read = (redis.xreadgroup('GROUP', group, consumer, 'COUNT', this.o.count ?? 100, 'BLOCK', this.o.blockMs ?? 500, 'STREAMS', stream, '>') as Promise<Array<[string, XEntries]> | null>).then(
+      (res) => res?.[0]?.[1] ?? [],
+    );
+    read.catch(() => undefined);
+    return read;
+  }
+
+  /**
+   * A read started while the previous batch is still being emitted, so the round trip
+   * overlaps the pipeline's work. Its entries count as delivered to this consumer (pending)
+   * from then on; if the run stops before emitting them they are re-read on the next start.
+   */
+  private prefetched: Promise<XEntries> | undefined;
 
   private pendingCursor = '0';
 
@@ -343,6 +366,8 @@ class Reader<T> implements SourceReader<T> {
 
 /** Orders stream ids `<ms>-<seq>` numerically without parsing (no leading zeros: longer is larger). */
 function compareIds(a: string, b: string): number {
+  // Same shape (the common case: ids of one millisecond range): plain string order is numeric order.
+  if (a.length === b.length && a.indexOf('-') === b.indexOf('-')) return a === b ? 0 : a < b ? -1 : 1;
   const ai = a.indexOf('-');
   const bi = b.indexOf('-');
   if (ai !== bi) return ai - bi;
