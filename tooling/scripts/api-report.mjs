@@ -54,16 +54,16 @@ function typesOf(target) {
   return undefined;
 }
 
-const packages = readdirSync(join(root, 'packages'))
+const allPackages = readdirSync(join(root, 'packages'))
   .sort()
   .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
   .map((dir) => {
     const folder = join(root, 'packages', dir);
     const packageJsonPath = join(folder, 'package.json');
-    return { dir, folder, packageJsonPath, pkg: JSON.parse(readFileSync(packageJsonPath, 'utf8')) };
+    return { dir, folder, packageJsonPath, pkg: JSON.parse(readFileSync(packageJsonPath, 'utf8')), entries: [] };
   })
-  .filter((p) => !p.pkg.private)
   .filter((p) => only.length === 0 || only.includes(p.dir));
+const packages = allPackages.filter((p) => !p.pkg.private);
 if (only.length > 0 && packages.length !== only.length) {
   const known = new Set(packages.map((p) => p.dir));
   console.error(`api-report: no published package ${only.filter((o) => !known.has(o)).join(', ')} under packages/`);
@@ -262,7 +262,7 @@ for (const e of runnable) {
 }
 
 // Reports whose entry is gone (an export removed from the map, a package made private) would mislead review.
-for (const p of packages) {
+for (const p of allPackages) {
   const etc = join(p.folder, 'etc');
   if (!existsSync(etc)) continue;
   const expected = new Set(p.entries.map((e) => `${e.name}.api.md`));
