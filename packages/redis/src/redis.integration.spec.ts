@@ -1,4 +1,5 @@
 import { checkpointBarrier, collect, map, onError, pipeline, type JsonValue } from '@streamweave/core';
+import { CheckpointCoordinator } from '@streamweave/state';
 import { redisStreamSink, redisStreamSource, type RedisStreamEntry } from './index.js';
 import { cli, cliAdd, killClients, port, redisUp, unique, until } from './test-support/services.js';
 
@@ -36,6 +37,34 @@ describeRedis('Redis Streams integration (real server)', () => {
     expect(result).toEqual({ entries: 250, batches: 8 });
     const lines = cli('XRANGE', output, '-', '+');
     expect(lines.filter((_, i) => i % 3 === 2)).toEqual(values.map((v) => v.toUpperCase()));
+  });
+
+  it('under a CheckpointCoordinator a checkpoint completes only once the sink wrote the entries before its barrier', async () => {
+    const input = stream('cp-in');
+    const output = stream('cp-out');
+    cliAdd(input, Array.from({ length: 100 }, (_, i) => `c${i}`));
+    let seen = 0;
+    const source = redisStreamSource({ connection, stream: input, group: 'g', consumer: 'c', decode: data, name: 'src' });
+    const coordinator = new CheckpointCoordinator();
+    const ac = new AbortController();
+    const run = coordinator.run(
+      pipeline()
+        .from(source)
+        .pipe(map((s: string) => (seen++, s)))
+        // One batch holds everything: only the barrier flushes it.
+        .to(redisStreamSink({ connection, stream: output, batchSize: 1000, name: 'out' })),
+      { runOptions: { signal: ac.signal } },
+    );
+    run.catch(() => undefined);
+    await until(() => seen === 100, 10_000, '100 entries');
+    const meta = await coordinator.triggerCheckpoint();
+    // Checked at once: the checkpoint waited for the sink's flush.
+    expect(Number(cli('XLEN', output)[0])).toBe(100);
+    expect(meta.positions['src']).toEqual({ last: expect.stringMatching(/^\d+-\d+$/) as string, seq: 100 });
+    await source.commitCheckpoint(meta.positions['src']);
+    expect(pendingCount(input, 'g')).toBe(0);
+    ac.abort();
+    await run.catch(() => undefined);
   });
 
   it('trims with MAXLEN ~', async () => {

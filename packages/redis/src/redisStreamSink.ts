@@ -1,4 +1,5 @@
 import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { stateRuntimeOf } from '@streamweave/state';
 import type { Redis } from 'ioredis';
 import { connect, describeConnection, type RedisConnection } from './internal/connection.js';
 import { Serial } from './internal/serial.js';
@@ -33,7 +34,9 @@ const defaultFields = (item: unknown) => ({ data: typeof item === 'string' ? ite
  * trip, trimming with `MAXLEN ~` when `maxLen` is set (approximate trimming frees whole
  * radix-tree nodes, far cheaper than exact). A checkpoint barrier and the end of input
  * flush the open batch; the barrier is acknowledged (`onSinkBarrier`) only once that
- * flush is written, and later items wait for it.
+ * flush is written, and later items wait for it. Under a `CheckpointCoordinator` the sink
+ * takes part in checkpoints, so a checkpoint completes only once everything before its
+ * barrier is in the stream: with a replayable source, at-least-once across a crash.
  *
  * @example
  * ```ts
@@ -59,6 +62,11 @@ export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>): Consumer
     options,
     (ctx) => {
       const serial = new Serial();
+      // Under a CheckpointCoordinator: a participant without state whose (empty) snapshot is
+      // reported once the entries before the barrier are written, so a checkpoint (and the
+      // source's XACK on its completion) never covers entries still in this sink's batch.
+      const runtime = stateRuntimeOf(ctx);
+      runtime?.register({ id: ctx.id, type: ctx.descriptor.type });
       let redis: Promise<Redis> | undefined;
       let batch: Array<Array<string | Buffer | number>> = [];
       let entries = 0;
@@ -95,11 +103,16 @@ export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>): Consumer
           }
         },
         signal(s) {
+          if (!isCheckpointBarrier(s)) return;
           // Acknowledged to the checkpoint listener only once the entries before it are written.
-          if (isCheckpointBarrier(s)) return flush();
+          const flushed = flush();
+          runtime?.snapshotTaken(ctx.id, s.checkpointId, flushed.then(() => []));
+          return flushed;
         },
         async complete() {
-          await flush();
+          const flushed = flush();
+          runtime?.snapshotTaken(ctx.id, 'end', flushed.then(() => []));
+          await flushed;
           return { entries, batches };
         },
         teardown() {

@@ -1,4 +1,5 @@
-import { checkpointBarrier, type JsonValue, map, pipeline } from '@streamweave/core';
+import { map, pipeline } from '@streamweave/core';
+import { CheckpointCoordinator } from '@streamweave/state';
 import { redisStreamSink, redisStreamSource, type RedisStreamEntry } from './index.js';
 import { privateRedisAvailable, type PrivateRedis, startPrivateRedis } from './test-support/privateRedis.js';
 import { until } from './test-support/services.js';
@@ -19,26 +20,25 @@ jest.setTimeout(90_000);
     const source = redisStreamSource({ connection, stream: 'in', group: 'g', consumer: 'c', count: 20, blockMs: 100, ...resilience, decode: (e: RedisStreamEntry) => e.fields['data']!, name: 'src' });
     const commitErrors: unknown[] = [];
     const completed: number[] = [];
-    // Checkpoints driven as a coordinator would: the source's position at barrier n is
-    // acknowledged (XACK) once the sink has written everything before barrier n.
-    const positions = new Map<number, JsonValue>();
-    const handle = pipeline()
-      .from(source)
-      .pipe(map((s: string) => s.toUpperCase()))
-      .to(redisStreamSink({ connection, stream: 'out', batchSize: 10, ...resilience, name: 'out' }))
-      .start({
-        checkpoints: {
-          onSourceBarrier: (_id, b, p) => void positions.set(b.checkpointId, p!),
-          onSinkBarrier: (_id, b) => {
-            completed.push(b.checkpointId);
-            // XACK fails while the server is down: those entries stay pending and come again (at-least-once).
-            source.commitCheckpoint(positions.get(b.checkpointId)).catch((e: unknown) => commitErrors.push(e));
-          },
-        },
-      });
-    let nextId = 0;
-    const timer = setInterval(() => handle.injectBarrier(checkpointBarrier(++nextId, Date.now())), 50);
-    const run = handle.result;
+    // The sink takes part in checkpoints: one completes only once the entries before its
+    // barrier are written, and only then are the source's entries acknowledged (XACK).
+    const coordinator = new CheckpointCoordinator({
+      intervalMs: 50,
+      onCheckpointComplete: (meta) => {
+        completed.push(meta.id);
+        // XACK fails while the server is down: those entries stay pending and come again (at-least-once).
+        source.commitCheckpoint(meta.positions['src']).catch((e: unknown) => commitErrors.push(e));
+      },
+    });
+    const ac = new AbortController();
+    const run = coordinator.run(
+      pipeline()
+        .from(source)
+        .pipe(map((s: string) => s.toUpperCase()))
+        .to(redisStreamSink({ connection, stream: 'out', batchSize: 10, ...resilience, name: 'out' })),
+      { runOptions: { signal: ac.signal } },
+    );
+    run.catch(() => undefined);
     run.catch(() => undefined);
 
     // An independent producer (redis-cli) adds 20 entries per MULTI/EXEC, and retries while the server is down.
@@ -78,9 +78,8 @@ jest.setTimeout(90_000);
     await until(() => completed.length > checkpointsBefore + 1, 10_000, 'a checkpoint after the restart');
     // Checkpoints after the restart acknowledge everything: nothing stays pending in the group.
     await until(() => Number(redis.cli('XPENDING', 'in', 'g')[0]) === 0, 10_000, 'no pending entry left in the group');
-    clearInterval(timer);
-    handle.drain();
-    await run;
+    ac.abort();
+    await run.catch(() => undefined);
     const out = outValues();
     expect(new Set(out)).toEqual(expected);
     const duplicates = out.length - input.length;
