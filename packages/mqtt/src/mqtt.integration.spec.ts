@@ -1,4 +1,5 @@
-import { collect, forEach, fromArray, pipeline, type RunHandle } from '@streamweave/core';
+import { collect, forEach, fromArray, fromAsyncIterable, map, pipeline, type RunHandle } from '@streamweave/core';
+import { CheckpointCoordinator } from '@streamweave/state';
 import type { MqttClient } from 'mqtt';
 import { mqttSink, mqttSource, type MqttMessage, type MqttSourceOptions } from './index.js';
 import { brokerUp, clearRetained, pub, sub, unique, until, url } from './test-support/services.js';
@@ -203,6 +204,31 @@ const stop = async (h: RunHandle<unknown>) => {
       expect(await reader.messages).toEqual([1, 2, 3, 4, 5].map((i) => `${topic} {"i":${i}}`));
     });
   }
+
+  it('under a CheckpointCoordinator a checkpoint completes only once every publish before its barrier was acknowledged', async () => {
+    const topic = unique('sink-cp');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* items() {
+      for (let i = 0; i < 30; i++) yield { i };
+      await gate;
+    }
+    let emitted = 0;
+    let pubacks = 0;
+    const coordinator = new CheckpointCoordinator();
+    const run = coordinator.run(
+      pipeline()
+        .from(fromAsyncIterable(items(), { name: 'src' }))
+        .pipe(map((x: { i: number }) => (emitted++, x)))
+        .to(mqttSink({ url, topic, qos: 1, name: 'out', onClient: (c) => c.on('packetreceive', (p) => void (p.cmd === 'puback' && pubacks++)) })),
+    );
+    await until(() => emitted === 30, 10_000, '30 items');
+    await coordinator.triggerCheckpoint();
+    // Checked at once: the checkpoint waited for the 30 PUBACKs.
+    expect(pubacks).toBe(30);
+    release();
+    expect((await run).result).toEqual({ published: 30 });
+  });
 
   it('mqttSink routes by a topic function and publishes retained messages', async () => {
     const base = unique('route');

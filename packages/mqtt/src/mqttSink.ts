@@ -1,4 +1,5 @@
-import { type Consumer, type CreditHold, defineConsumer, InvalidArgumentError, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { type Consumer, type CreditHold, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { stateRuntimeOf } from '@streamweave/state';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { connect, describeUrl } from './internal/connect.js';
 import type { QoS } from './mqttSource.js';
@@ -44,7 +45,9 @@ const defaultEncode = (item: unknown): string | Buffer => (typeof item === 'stri
  * one; beyond `maxInflight` unacknowledged ones (PUBACK for QoS 1, PUBCOMP for QoS 2)
  * each publish holds a unit of the run's credit, given back once half of the window was
  * acknowledged, so memory stays bounded by `maxInflight` plus the credit window, and the
- * run ends only when every message was acknowledged. mqtt.js queues publishes made
+ * run ends only when every message was acknowledged. A checkpoint barrier waits until
+ * every publish before it was acknowledged; under a `CheckpointCoordinator` the sink takes
+ * part in checkpoints, so a checkpoint never completes with publishes still in flight. mqtt.js queues publishes made
  * while reconnecting and resends unacknowledged QoS ≥ 1 messages, so a dropped
  * connection loses nothing at QoS ≥ 1 (duplicates are possible at QoS 1).
  *
@@ -76,7 +79,21 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
     // on publishes go straight to mqtt.js, which keeps them in order.
     let direct: MqttClient | undefined;
     let queuedBeforeConnect = 0;
-    let idle: (() => void) | undefined;
+    // Called whenever nothing is in flight (every publish so far acknowledged).
+    let idlers: Array<() => void> = [];
+    const idle = () => {
+      const waiting = idlers;
+      idlers = [];
+      for (const w of waiting) w();
+    };
+    const whenIdle = (): Promise<void> => (inflight === 0 ? Promise.resolve() : new Promise((resolve) => idlers.push(resolve)));
+    // Under a CheckpointCoordinator: a participant without state whose (empty) snapshot is
+    // reported once every publish before the barrier was acknowledged by the broker.
+    const runtime = stateRuntimeOf(ctx);
+    runtime?.register({ id: ctx.id, type: ctx.descriptor.type });
+    const settled = () => whenIdle().then(() => {
+      if (failure) throw failure;
+    });
     const publishOptions = { qos, retain };
     const held: CreditHold[] = [];
     const lowWater = Math.floor(maxInflight / 2);
@@ -115,7 +132,7 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
           else published++;
           inflight--;
           if (held.length > 0 && (inflight <= lowWater || failure)) releaseHeld();
-          if (inflight === 0) idle?.();
+          if (inflight === 0) idle();
         };
         if (direct) {
           direct.publish(topic, payload, publishOptions, done);
@@ -133,16 +150,24 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
           },
         );
       },
+      signal(s) {
+        if (!isCheckpointBarrier(s)) return;
+        // Later items wait until everything before the barrier is acknowledged (their publishes
+        // are the only ones in flight then), and only then is the barrier acknowledged.
+        const done = settled();
+        runtime?.snapshotTaken(ctx.id, s.checkpointId, done.then(() => []));
+        return done;
+      },
       async complete() {
-        if (inflight > 0) await new Promise<void>((resolve) => (idle = resolve));
-        if (failure) throw failure;
+        const done = settled();
+        runtime?.snapshotTaken(ctx.id, 'end', done.then(() => []));
+        await done;
         return { published };
       },
       teardown() {
         releaseHeld();
         const end = () => void client?.then((c) => c.endAsync()).catch(() => undefined);
-        if (inflight === 0) end();
-        else idle = end;
+        void whenIdle().then(end);
       },
     };
   });
