@@ -45,6 +45,11 @@ export interface PrivateMosquitto {
   pid(): number;
   /** Publishes messages (one per line) with mosquitto_pub, not blocking the event loop; rejects when it fails. */
   pub(topic: string, messages: readonly string[], qos?: number): Promise<void>;
+  /**
+   * Starts mosquitto_sub with a persistent session (`-c -i <clientId>`, QoS 1), which
+   * reconnects by itself after a broker restart; collects payloads until `stop()`.
+   */
+  sub(topic: string, clientId: string): { readonly lines: string[]; stop(): void };
   /** Stops the broker and removes its files. */
   destroy(): Promise<void>;
 }
@@ -100,6 +105,17 @@ export async function startPrivateMosquitto(): Promise<PrivateMosquitto> {
         p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub exited with ${String(code)}: ${err}`))));
         p.stdin.end(messages.join('\n') + '\n');
       });
+    },
+    sub(topic, clientId) {
+      const p = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-t', topic, '-q', '1', '-c', '-i', clientId], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const got: string[] = [];
+      let rest = '';
+      p.stdout.on('data', (d: Buffer) => {
+        const parts = (rest + d.toString()).split('\n');
+        rest = parts.pop()!;
+        got.push(...parts);
+      });
+      return { lines: got, stop: () => void p.kill('SIGTERM') };
     },
     async destroy() {
       await broker.stop('SIGKILL');
