@@ -108,6 +108,26 @@ describe('parquetEncode / parquetSource / parquetDecode', () => {
     expect(r.items.length + r.dead.length * 10).toBeGreaterThanOrEqual(15);
   });
 
+  it('checks page headers before decoding: a header missing a required field is an error, not a hang', async () => {
+    // hyparquet computes NaN offsets from a data page v2 header without its encoding and level lengths and
+    // then reads byte 0 forever; the header walk turns it into a ParquetFormatError for that row group.
+    const file = await encode(rows, { rowGroupSize: 10 });
+    const bad = file.slice();
+    let pos = bad.indexOf(0x5c, 4) + 1; // the data_page_header_v2 struct (field 8) of the first page
+    for (let k = 0; k < 3; k++) {
+      expect(bad[pos]).toBe(0x15); // i32 fields 1-3: one header byte and a one-byte varint each
+      pos += 2;
+    }
+    bad[pos] = 0x25; // field 4 (encoding) now reads as field 5: encoding is missing
+    const r = await runCodec(parquetDecode({ source: 'p.parquet' }), [bad], onError.deadLetter());
+    expect(r.items).toEqual(rows.slice(10));
+    expect(r.dead.map((d) => d.error.message.replace(/^\[[^\]]*\] /, ''))).toEqual([
+      'parquet (source "p.parquet", byte 4, record #0): cannot decode row group 0: column "id": corrupt page header at byte 4: data page v2 header field 4 missing or negative',
+    ]);
+    const viaSource = await pipeline().from(parquetSource(bad)).to(collect()).run({ errors: onError.skip() });
+    expect(viaSource.result).toEqual(rows.slice(10));
+  });
+
   it('reports non-byte chunks, too many bytes, and handles empty input', async () => {
     expect((await runCodec(parquetDecode(), [])).items).toEqual([]);
     const e = (await runCodecError(parquetDecode({ maxBytes: 10, source: 'm.parquet' }), [new Uint8Array(20)])) as ParquetFormatError;

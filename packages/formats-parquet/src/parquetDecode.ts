@@ -3,6 +3,7 @@ import { asBytes } from '@streamweave/formats';
 import { type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { checkReadOptions, memoryBuffer, type ParquetReadOptions, rowGroupInfos, rowGroupOffset } from './internal/rowGroups.js';
+import { checkRowGroupPages } from './internal/pageHeaders.js';
 import { ParquetFormatError } from './parquetFormatError.js';
 
 /** Options of {@link parquetDecode}. */
@@ -81,6 +82,7 @@ export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecod
         if (options.rowGroupFilter && !options.rowGroupFilter(info)) continue;
         let rows: Record<string, unknown>[];
         try {
+          checkRowGroupPages(bytes, metadata, info.index, options.columns);
           rows = (await parquetReadObjects({
             file,
             metadata,

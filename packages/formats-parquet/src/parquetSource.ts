@@ -2,6 +2,7 @@ import { defineProducer, InvalidArgumentError, type JsonValue, type NodeOptions,
 import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { checkReadOptions, memoryBuffer, type ParquetReadOptions, type RowGroupInfo, rowGroupInfos, rowGroupOffset } from './internal/rowGroups.js';
+import { checkRowGroupPages } from './internal/pageHeaders.js';
 import { ParquetFormatError } from './parquetFormatError.js';
 
 /** Options of {@link parquetSource}. */
@@ -44,6 +45,8 @@ export function parquetSource<T = Record<string, unknown>>(file: Uint8Array | Ar
 export function parquetSource<T = Record<string, unknown>>(file: Uint8Array | ArrayBuffer | AsyncBuffer, options: ParquetSourceOptions & { output: 'rowGroups' }): Producer<T[]>;
 export function parquetSource<T>(file: Uint8Array | ArrayBuffer | AsyncBuffer, options: ParquetSourceOptions = {}): Producer<T> {
   const buffer = toAsyncBuffer(file);
+  // Bytes in memory: page headers are checked before hyparquet decodes a row group (see checkRowGroupPages).
+  const bytes = file instanceof Uint8Array ? file : file instanceof ArrayBuffer ? new Uint8Array(file) : undefined;
   checkReadOptions('parquetSource', options);
   const groupsOut = options.output === 'rowGroups';
   if (options.output !== undefined && options.output !== 'rows' && !groupsOut) {
@@ -90,6 +93,7 @@ export function parquetSource<T>(file: Uint8Array | ArrayBuffer | AsyncBuffer, o
               continue;
             }
             try {
+              if (bytes !== undefined) checkRowGroupPages(bytes, metadata!, group, options.columns);
               rows = (await parquetReadObjects({
                 file: buffer,
                 metadata: metadata!,
