@@ -77,7 +77,8 @@ type XEntries = Array<[string, string[] | null]>;
  * ```ts
  * const source = redisStreamSource({ stream: 'events', group: 'billing', consumer: 'worker-1', name: 'events' });
  * const coordinator = new CheckpointCoordinator({ intervalMs: 1000,
- *   onCheckpointComplete: (meta) => void source.commitCheckpoint(meta.positions['events']) });
+ *   // A failed XACK only means redelivery (at-least-once); do not leave the rejection unhandled.
+ *   onCheckpointComplete: (meta) => void source.commitCheckpoint(meta.positions['events']).catch((e) => console.warn(e)) });
  * ```
  * @see {@link redisStreamSink}
  */
