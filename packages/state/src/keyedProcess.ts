@@ -75,8 +75,9 @@ export type StatefulTransformer<I, O> = Transformer<I, O>;
  * checkpoint barrier it is serialized (synchronously, so the cut is exact) and handed to
  * the coordinator, which writes it to the backend while processing continues; then the
  * barrier is forwarded. With `store: lmdbKeyedStore(...)` (`@streamweave/state/node`) it
- * lives in LMDB behind a bounded cache and checkpoints write only the changed keys. Event-time timers fire on watermarks (and at end of input),
- * processing-time timers on `ctx.clock`. Give the node a `name`: it is the stable
+ * lives in LMDB behind a bounded cache and checkpoints write only the changed keys.
+ * Event-time timers fire on watermarks (and at end of input), processing-time timers
+ * on `ctx.clock`. Give the node a `name`: it is the stable
  * operator id its state is stored under.
  *
  * @example
