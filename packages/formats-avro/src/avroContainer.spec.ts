@@ -300,7 +300,7 @@ describe('avroDecode bad input', () => {
   it('reports a non-byte chunk with the byte offset and record index where it arrived', async () => {
     const err = (await decode(['text' as never]).catch((e: unknown) => e)) as AvroError;
     expect(err.message).toContain('expected Uint8Array chunks, got string');
-    const file = await encode(users, { writerSchema: userV1, syncMarker: sync });
+    const file = await encode(users);
     const bad = (await decode([file.slice(0, 10), 'text' as never], { source: 'u.avro' }).catch((e: unknown) => e)) as AvroError;
     expect(bad.message.replace(/^\[[^\]]*\] /, '')).toBe('avro (source "u.avro", byte 10, record #0): expected Uint8Array chunks, got string');
   });
