@@ -4,6 +4,7 @@ import type { Consumer, CreditHold, NodeContext, NodeOptions, NodeStats, Transfo
 import { PipelineAbortedError } from '../errors.js';
 import { type Element, type Signal, isSignal } from '../signals.js';
 import { describeNode } from './describe.js';
+import { abortReason, whenAborted } from './lazyAbort.js';
 
 /** Handler of one subscription of a transformer built with {@link defineTransformer}. */
 export interface OperatorHandlers<I> {
@@ -122,7 +123,8 @@ class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
   private busy = false;
   private inputDone = false;
   private finished = false;
-  private readonly onAbort = () => this.finish(new PipelineAbortedError(this.ctx.signal.reason));
+  private readonly onAbort = () => this.finish(new PipelineAbortedError(abortReason(this.ctx)));
+  private offAbort: () => void;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -131,8 +133,7 @@ class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
     private readonly reject: (e: unknown) => void,
   ) {
     super();
-    if (ctx.signal.aborted) this.onAbort();
-    else ctx.signal.addEventListener('abort', this.onAbort, { once: true });
+    this.offAbort = whenAborted(ctx, this.onAbort);
   }
 
   protected override _next(el: Element<unknown>): void {
@@ -268,7 +269,7 @@ class SinkSubscriber<R> extends Subscriber<Element<unknown>> {
   private finish(error: unknown, result?: R): void {
     if (this.finished) return;
     this.finished = true;
-    this.ctx.signal.removeEventListener('abort', this.onAbort);
+    this.offAbort();
     this.unsubscribe();
     for (const q of this.queue) q.hold.release();
     this.queue.length = 0;

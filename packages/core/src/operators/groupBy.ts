@@ -6,6 +6,7 @@ import { type Element, endOfStream, isSignal, type Signal } from '../signals.js'
 import { failed, guard, requireKeyOf } from './internal/guard.js';
 import { KeyTable } from './internal/keyTable.js';
 import { checkKeyBounds } from './keyedReduce.js';
+import { deriveContext } from '../internal/deriveContext.js';
 
 /** Options of {@link groupBy}. */
 export interface GroupByOptions extends NodeOptions {
@@ -90,7 +91,7 @@ export function groupBy<T, K, O>(
         input = s as Subscriber<Element<unknown>>;
       });
       const stats: NodeStats = { in: 0, out: 0, errors: 0, skipped: 0 };
-      const subCtx: NodeContext = { ...ctx, id: `${ctx.id}[${String(k)}]`, stats };
+      const subCtx: NodeContext = deriveContext(ctx, { id: `${ctx.id}[${String(k)}]`, stats });
       const group: Group = { input: undefined as never, subscription: undefined as never, stats, ended: false };
       const output = transformer.apply(source, subCtx);
       const subscription = output.subscribe({

@@ -3,6 +3,7 @@ import type { NodeContext, NodeOptions, NodeStats, Transformer } from '../contra
 import { InvalidArgumentError } from '../errors.js';
 import type { MultiPortTransformer, PortMap } from '../graph/model.js';
 import { alignedMerge } from '../internal/alignedMerge.js';
+import { deriveContext } from '../internal/deriveContext.js';
 import { describeNode } from '../internal/describe.js';
 import { type Element, isSignal } from '../signals.js';
 
@@ -48,7 +49,7 @@ export function branch<T, Out extends PortMap, O>(
       const stats = ctx.stats;
       const sub = (id: string): NodeContext => {
         const s: NodeStats = { in: 0, out: 0, errors: 0, skipped: 0 };
-        return { ...ctx, id: `${ctx.id}.${id}`, component: { id: `${ctx.id}.${id}`, type: ctx.component.type }, stats: s };
+        return deriveContext(ctx, { id: `${ctx.id}.${id}`, component: { id: `${ctx.id}.${id}`, type: ctx.component.type }, stats: s });
       };
       const routerCtx = sub(router.descriptor.type);
       const outs = router.applyPorts({ in: input } as never, routerCtx) as Record<string, Observable<Element<unknown>>>;

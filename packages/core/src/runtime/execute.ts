@@ -9,6 +9,7 @@ import { type DeadLetter, type ErrorStrategy, type NodeStatsSnapshot, PipelineAb
 import { type EdgeSpec, type GraphNodeSpec, outputPorts, inputPorts } from '../graph/model.js';
 import { alignedMerge } from '../internal/alignedMerge.js';
 import { CreditPool, currentEmittedAt, setEmittedAt, takeAmbientHold, withAmbientPool } from '../internal/credit.js';
+import { LazyAbort, lazyKey } from '../internal/lazyAbort.js';
 import { macrotask } from '../internal/macrotask.js';
 import { createOutlet, type Outlet } from '../internal/outlet.js';
 import { type CheckpointBarrier, type Element, endOfStream, isCheckpointBarrier, isSignal } from '../signals.js';
@@ -38,8 +39,9 @@ export function startRun(
     throw new StreamWeaveError(`run: creditWindow must be a positive integer, got ${String(options.creditWindow)}`);
   }
   const random = options.random ?? Math.random;
-  const cancelController = new AbortController();
-  const sourceStop = new AbortController();
+  // Abort flags whose AbortSignals exist only if a node reads `ctx.signal`.
+  const cancelController = new LazyAbort();
+  const sourceStop = new LazyAbort();
   const statsById = new Map<string, NodeStats>();
   const pools: CreditPool[] = [];
   let status: RunStatus = 'completed';
@@ -70,7 +72,7 @@ export function startRun(
     id: string,
     descriptor: GraphNodeSpec['impl']['descriptor'],
     own: ErrorStrategy | undefined,
-    signal: AbortSignal = cancelController.signal,
+    abort: LazyAbort = cancelController,
     acknowledgeBarrier?: (barrier: CheckpointBarrier) => void,
   ): NodeContext {
     const stats: NodeStats = { in: 0, out: 0, errors: 0, skipped: 0 };
@@ -84,19 +86,9 @@ export function startRun(
       deadLetter: id === '$deadLetter' ? undefined : sendDeadLetter,
       random,
     };
-    return {
-      id,
-      descriptor,
-      component,
-      clock,
-      signal,
-      stats,
-      hooks,
-      fail: (cause, item, position, attempt) => resolveFailure(failureContext, cause, item, position, attempt),
-      hold: takeAmbientHold,
-      extensions: options.extensions ?? {},
-      ...(acknowledgeBarrier ? { acknowledgeBarrier } : {}),
-    };
+    const ctx = new RunNodeContext(id, descriptor, component, clock, abort, stats, hooks, failureContext, options.extensions ?? {});
+    if (acknowledgeBarrier) ctx.acknowledgeBarrier = acknowledgeBarrier;
+    return ctx;
   }
 
   // Wire every node's streams in topological order.
@@ -118,7 +110,7 @@ export function startRun(
   for (const spec of order) {
     switch (spec.kind) {
       case 'producer': {
-        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors, sourceStop.signal);
+        const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors, sourceStop);
         const subject = createOutlet<Element<unknown>>();
         sources.push({ spec, subject, ctx });
         publish(spec.id, 'out', withHooks(spec.id, subject.observable, hooks, 'out'), false);
@@ -168,13 +160,14 @@ export function startRun(
   };
 
   const stopSources = () => {
-    if (!sourceStop.signal.aborted) sourceStop.abort((sourcesStopped ??= new DOMException('the run stopped its sources', 'AbortError')));
+    if (!sourceStop.aborted) sourceStop.abort((sourcesStopped ??= new DOMException('the run stopped its sources', 'AbortError')));
     for (const p of pools) p.wake();
   };
   const cancel = (reason?: unknown) => {
     if (settled) return;
     stopSources();
-    if (!cancelController.signal.aborted) cancelController.abort(reason);
+    // Like AbortController.abort(): no reason means an AbortError.
+    if (!cancelController.aborted) cancelController.abort(reason ?? new DOMException('This operation was aborted', 'AbortError'));
   };
   const onExternalAbort = () => cancel(options.signal?.reason);
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
@@ -190,8 +183,8 @@ export function startRun(
       subject,
       ctx,
       pool,
-      sourceStop.signal,
-      cancelController.signal,
+      sourceStop,
+      cancelController,
       hooks,
       options.restore?.positions[spec.id],
       (inject) => barrierTargets.push(inject),
@@ -220,13 +213,13 @@ export function startRun(
         ...(deadLetterDone ? { deadLetter: deadLetterResult } : {}),
       };
     } catch (error) {
-      const wasCancelled = cancelController.signal.aborted;
+      const wasCancelled = cancelController.aborted;
       cancel(error);
       await Promise.allSettled(sourceRuns);
       deadLetterTarget?.complete();
       if (deadLetterDone) await deadLetterDone.catch(() => undefined);
       if (wasCancelled && !(error instanceof PipelineAbortedError)) {
-        const aborted = new PipelineAbortedError(cancelController.signal.reason);
+        const aborted = new PipelineAbortedError(cancelController.reason);
         aborted.stats = snapshot();
         throw aborted;
       }
@@ -262,13 +255,46 @@ export function startRun(
   };
 }
 
+/**
+ * The context the runtime gives a node. A class, so that its `signal` can be a
+ * getter (the AbortSignal is made on first read) without the slow path an
+ * accessor in an object literal takes.
+ */
+class RunNodeContext implements NodeContext {
+  acknowledgeBarrier?: (barrier: CheckpointBarrier) => void;
+  readonly hold = takeAmbientHold;
+  readonly [lazyKey]: LazyAbort;
+
+  constructor(
+    readonly id: string,
+    readonly descriptor: GraphNodeSpec['impl']['descriptor'],
+    readonly component: { readonly id: string; readonly type: string },
+    readonly clock: NodeContext['clock'],
+    abort: LazyAbort,
+    readonly stats: NodeStats,
+    readonly hooks: RunHooks | undefined,
+    failure: Parameters<typeof resolveFailure>[0],
+    readonly extensions: Readonly<Record<string, unknown>>,
+  ) {
+    this[lazyKey] = abort;
+    // An own function, so that `const { fail } = ctx` keeps working.
+    this.fail = (cause, item, position, attempt) => resolveFailure(failure, cause, item, position, attempt);
+  }
+
+  readonly fail: NodeContext['fail'];
+
+  get signal(): AbortSignal {
+    return this[lazyKey].signal;
+  }
+}
+
 async function runSource(
   open: (ctx: NodeContext) => SourceReader<unknown>,
   subject: Outlet<Element<unknown>>,
   ctx: NodeContext,
   pool: CreditPool,
-  stop: AbortSignal,
-  cancelled: AbortSignal,
+  stop: LazyAbort,
+  cancelled: LazyAbort,
   hooks: RunHooks | undefined,
   restorePosition: JsonValue | undefined,
   registerBarrierTarget: (inject: (barrier: CheckpointBarrier) => boolean) => void,
@@ -280,7 +306,7 @@ async function runSource(
   let inPull = false;
   // Plain flags instead of AbortSignal.aborted getters on the per-item path.
   let isCancelled = cancelled.aborted;
-  cancelled.addEventListener('abort', () => (isCancelled = true), { once: true });
+  cancelled.onAbort(() => (isCancelled = true));
   const stampLatency = hooks?.onLatency !== undefined;
   const emit = (el: Element<unknown>) => {
     if (isCancelled) return;
@@ -380,17 +406,16 @@ async function runSource(
   }
 }
 
-function sleep(ctx: NodeContext, ms: number, stop: AbortSignal): Promise<void> {
+function sleep(ctx: NodeContext, ms: number, stop: LazyAbort): Promise<void> {
   return new Promise((resolve) => {
-    const onStop = () => {
-      cancelTimer();
-      resolve();
-    };
     const cancelTimer = ctx.clock.schedule(() => {
-      stop.removeEventListener('abort', onStop);
+      offStop();
       resolve();
     }, ms);
-    stop.addEventListener('abort', onStop, { once: true });
+    const offStop = stop.onAbort(() => {
+      cancelTimer();
+      resolve();
+    });
   });
 }
 
