@@ -151,6 +151,7 @@ describe('Confluent wire format with InMemorySchemaRegistry', () => {
       .run()
       .catch((e: unknown) => e);
     expect((err2 as AvroError).message).toContain('reader schema cannot read');
+    expect([(err2 as AvroError).byteOffset, (err2 as AvroError).recordIndex]).toEqual([1, 0]);
   });
 
   it('routes records that do not match the schema when encoding', async () => {

@@ -103,13 +103,13 @@ export function confluentAvroDecode<T = unknown>(options: ConfluentAvroDecodeOpt
         } catch (e) {
           throw new AvroError(`registry schema ${id} is not a valid Avro schema`, { ...w, byteOffset: 1, cause: e });
         }
-        const plan = readPlan(writer, reader, w);
+        const plan = readPlan(writer, reader, { ...w, byteOffset: 1 }); // the writer schema's id
         plans.set(id, plan);
         return plan;
       };
       const decode = async (bytes: Uint8Array, position: number): Promise<T> => {
         const w = where(options.source, ctx, position);
-        if (!(bytes instanceof Uint8Array)) throw new AvroError(`expected a Uint8Array message, got ${describeValue(bytes)}`, w);
+        if (!(bytes instanceof Uint8Array)) throw new AvroError(`expected a Uint8Array message, got ${describeValue(bytes)}`, { ...w, byteOffset: 0 });
         if (bytes.length < headerSize) throw new AvroError(`message of ${bytes.length} bytes is shorter than the 5-byte Confluent header`, { ...w, byteOffset: 0 });
         if (bytes[0] !== 0) throw new AvroError(`unknown magic byte ${bytes[0]} (Confluent wire format starts with 0)`, { ...w, byteOffset: 0 });
         const id = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getInt32(0);

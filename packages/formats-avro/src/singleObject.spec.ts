@@ -67,7 +67,7 @@ describe('avroSingleObjectEncode / avroSingleObjectDecode', () => {
       [3, 11],
       [4, 10],
       [5, 10],
-      [6, undefined],
+      [6, 0],
     ]);
     expect(errs[0]!.message).toContain('shorter than the 10-byte');
     expect(errs[1]!.message).toContain('expected marker C3 01');
@@ -88,6 +88,7 @@ describe('avroSingleObjectEncode / avroSingleObjectDecode', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AvroError);
     expect((err as AvroError).message).toContain('reader schema cannot read');
+    expect([(err as AvroError).byteOffset, (err as AvroError).recordIndex]).toEqual([2, 0]);
   });
 
   it('skips records that do not match the schema when encoding', async () => {

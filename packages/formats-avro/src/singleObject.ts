@@ -68,7 +68,7 @@ export function avroSingleObjectDecode<T = unknown>(options: AvroSingleObjectDec
       const plans = new Map<bigint, ReadPlan>();
       const decode = (bytes: Uint8Array, position: number): unknown => {
         const w = where(options.source, ctx, position);
-        if (!(bytes instanceof Uint8Array)) throw new AvroError(`expected a Uint8Array message, got ${describeValue(bytes)}`, w);
+        if (!(bytes instanceof Uint8Array)) throw new AvroError(`expected a Uint8Array message, got ${describeValue(bytes)}`, { ...w, byteOffset: 0 });
         if (bytes.length < headerSize) throw new AvroError(`message of ${bytes.length} bytes is shorter than the 10-byte single-object header`, { ...w, byteOffset: 0 });
         if (bytes[0] !== marker0 || bytes[1] !== marker1) throw new AvroError('not a single-object encoded message (expected marker C3 01)', { ...w, byteOffset: 0 });
         const fp = new DataView(bytes.buffer, bytes.byteOffset + 2, 8).getBigUint64(0, true);
@@ -76,7 +76,7 @@ export function avroSingleObjectDecode<T = unknown>(options: AvroSingleObjectDec
         if (!plan) {
           const writer = writers.get(fp);
           if (!writer) throw new AvroError(`unknown schema fingerprint 0x${fp.toString(16).padStart(16, '0')}`, { ...w, byteOffset: 2 });
-          plan = readPlan(writer, reader, w);
+          plan = readPlan(writer, reader, { ...w, byteOffset: 2 }); // the writer schema's fingerprint
           plans.set(fp, plan);
         }
         return decodeBody(plan, bytes, headerSize, w);
