@@ -5,6 +5,7 @@
  * soon as their last byte is in.
  */
 import type { ComponentRef } from '@streamweave/core';
+import protobuf from 'protobufjs';
 import { ProtobufError } from '../protobufError.js';
 import type { MessageCodec } from '../messageCodec.js';
 
@@ -50,7 +51,11 @@ export class DelimitedParser {
     private readonly options: DelimitedParserOptions = {},
   ) {
     this.maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
+    // A protobufjs Type decodes from a Reader positioned inside the chunk: no subarray and no Reader per message.
+    this.typeCodec = codec instanceof protobuf.Type ? codec : undefined;
   }
+
+  private readonly typeCodec: protobuf.Type | undefined;
 
   /** Messages read so far (the index the next message will get). */
   get messagesRead(): number {
@@ -94,6 +99,7 @@ export class DelimitedParser {
       this.buf = joined;
     }
     const b = this.buf;
+    const reader = this.typeCodec ? protobuf.Reader.create(b) : undefined;
     let pos = 0;
     while (pos < b.length && this.state === 'messages') {
       // Varint length prefix (at most 5 bytes for a 32-bit length).
@@ -124,13 +130,17 @@ export class DelimitedParser {
       }
       const end = p + len;
       if (end > b.length) break; // wait for the rest of the message
-      const body = b.subarray(p, end);
       const offset = this.bufStart + pos;
       let value: unknown;
       try {
-        value = this.codec.decode(body);
+        if (reader) {
+          // protobufjs bounds a message by lowering `len` and leaves it lowered when decoding throws.
+          reader.pos = p;
+          reader.len = b.length;
+          value = this.typeCodec!.decode(reader, len);
+        } else value = this.codec.decode(b.subarray(p, end));
       } catch (e) {
-        const goOn = this.fail(sink, 'message does not parse as the message type', offset, body.slice(), e);
+        const goOn = this.fail(sink, 'message does not parse as the message type', offset, b.slice(p, end), e);
         this.index++;
         pos = end;
         if (!goOn) break;
