@@ -96,6 +96,30 @@ describe('keyedProcess', () => {
     expect(skipped.stats['proc']).toEqual({ in: 3, out: 2, errors: 1, skipped: 1 });
   });
 
+  it('retries a failed processElement under a retry strategy, then stops when the attempts are exhausted', async () => {
+    const attempts: string[] = [];
+    const flaky = (failures: number) =>
+      keyedProcess<number, string, number, typeof countState>(
+        {
+          keyBy: (x) => x % 2,
+          state: countState,
+          processElement(x, ctx) {
+            attempts.push(`${x}`);
+            if (x === 2 && attempts.filter((a) => a === '2').length <= failures) throw new Error('flaky');
+            ctx.state.n.update(ctx.state.n.value()! + 1);
+            ctx.emit(`${ctx.key}:${x}:${ctx.state.n.value()}`);
+          },
+        },
+        { name: 'flaky', errors: onError.retry({ maxAttempts: 3, initialDelayMs: 0, jitter: 0 }) },
+      );
+    const ok = await pipeline().from(fromArray([1, 2, 3, 4])).pipe(flaky(2)).to(collect()).run();
+    expect(ok.result).toEqual(['1:1:1', '0:2:1', '1:3:2', '0:4:2']);
+    expect(attempts).toEqual(['1', '2', '2', '2', '3', '4']);
+    attempts.length = 0;
+    await expect(pipeline().from(fromArray([1, 2, 3])).pipe(flaky(5)).to(collect()).run()).rejects.toThrow('[keyedProcess "flaky", item #1, attempt 3] failed: flaky');
+    expect(attempts).toEqual(['1', '2', '2', '2']);
+  });
+
   it('fails when keyBy returns undefined', async () => {
     const run = pipeline()
       .from(fromArray([1]))
