@@ -263,6 +263,7 @@ describe('lmdbKeyedStore', () => {
     expect(store.stats('nobody')).toBeUndefined();
     s.close?.();
     await store.close();
+    expect(store.stats('ttl')).toMatchObject({ cached: 0, storedSegments: 0 });
   });
 
   it.each([

@@ -40,7 +40,7 @@ export interface LmdbKeyedStoreStats {
   readonly lastIncrement: number;
   /** Compactions finished. */
   readonly compactions: number;
-  /** Segments of this operator stored in LMDB (needed by retained checkpoints, or not yet removed). */
+  /** Segments of this operator stored in LMDB (needed by retained checkpoints, or not yet removed); 0 once the store is closed. */
   readonly storedSegments: number;
 }
 
@@ -223,7 +223,9 @@ class LmdbStore implements KeyedStateStore {
 
   stats(): LmdbKeyedStoreStats {
     let storedSegments = 0;
-    for (const _ of this.shared.meta().getKeys({ start: [this.op, 'seg'], end: [this.op, 'seg', Number.MAX_SAFE_INTEGER] })) storedSegments++;
+    if (this.shared.isOpen()) {
+      for (const _ of this.shared.meta().getKeys({ start: [this.op, 'seg'], end: [this.op, 'seg', Number.MAX_SAFE_INTEGER] })) storedSegments++;
+    }
     return { ...this.counters, cached: this.cache.size, cacheSize: this.shared.cacheSize, segments: this.lineage.length, storedSegments };
   }
 
