@@ -53,6 +53,7 @@ export {
   type Signal,
   type WatermarkOptions,
 } from './signals.js';
+export { whenAborted } from './internal/lazyAbort.js';
 export { pipeline, type EmptyPipeline, type RunnablePipeline, type SourcedPipeline } from './pipelineBuilder.js';
 export {
   graph,

@@ -54,7 +54,21 @@ export class LazyAbort {
 
 const noop = (): void => undefined;
 
-/** Runs `fn` once when the context's signal aborts, without making an AbortSignal when the context allows. @internal */
+/**
+ * Runs `fn` once when the node's `ctx.signal` aborts (the run is cancelled; for a
+ * source, also when the run stops it), at once if it already has. Returns a
+ * function that removes the listener. Same meaning as listening to `ctx.signal`,
+ * but in a run it makes no AbortSignal: prefer it in code that runs per run or
+ * per request.
+ *
+ * @example
+ * ```ts
+ * defineProducer('ticks', {}, undefined, (ctx) => {
+ *   const off = whenAborted(ctx, () => clearInterval(timer));
+ *   // …
+ * });
+ * ```
+ */
 export function whenAborted(ctx: { readonly signal: AbortSignal }, fn: () => void): () => void {
   const lazy = (ctx as { [lazyKey]?: LazyAbort })[lazyKey];
   if (lazy) return lazy.onAbort(fn);

@@ -12,8 +12,8 @@ import {
 } from '../index.js';
 
 /** A transformer that records, per run, whether its context's signal was aborted when the run ended. */
-function signalProbe(seen: AbortSignal[]): Transformer<number, number> {
-  return defineTransformer<number, number>('probe', {}, undefined, (out, ctx: NodeContext) => {
+function signalProbe<T>(seen: AbortSignal[]): Transformer<T, T> {
+  return defineTransformer<T, T>('probe', {}, undefined, (out, ctx: NodeContext) => {
     seen.push(ctx.signal);
     return { item: (v) => out.next(v) };
   });
@@ -32,7 +32,7 @@ describe('node contexts', () => {
       .from(fromAsyncIterable(forever()))
       .pipe(signalProbe(seen))
       .pipe(branch(loadBalance(['a', 'b']), { a: signalProbe(seen), b: signalProbe(seen) }))
-      .pipe(groupBy((x: number) => x % 2, () => signalProbe(seen)))
+      .pipe(groupBy((x) => Number(x) % 2, () => signalProbe(seen)))
       .to(collect())
       .start();
     await new Promise((r) => setTimeout(r, 30));

@@ -1,5 +1,5 @@
 /** The per-request source: the request body as byte chunks, with a size limit. */
-import { type Producer, defineProducer } from '@streamweave/core';
+import { type Producer, defineProducer, whenAborted } from '@streamweave/core';
 import { HttpError } from '../httpError.js';
 
 /** @internal */
@@ -8,10 +8,7 @@ export function requestBody(body: AsyncIterable<Uint8Array>, limitBytes: number,
     const iterator = body[Symbol.asyncIterator]();
     let seen = 0;
     let done = false;
-    const stopped = new Promise<'stopped'>((resolve) => {
-      if (ctx.signal.aborted) resolve('stopped');
-      else ctx.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
-    });
+    const stopped = new Promise<'stopped'>((resolve) => whenAborted(ctx, () => resolve('stopped')));
     return {
       async pull(emit, demand) {
         for (let i = 0; i < demand; i++) {
