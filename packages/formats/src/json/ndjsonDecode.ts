@@ -152,7 +152,7 @@ class NdjsonDecoder<T> {
       for (let i = 0; i < count; i++) {
         const lineNo = this.line++;
         if (i === 0 && skipFirst) continue;
-        this.record(parts[i]!, lineNo, () => startOffset + nthLineStart(buf, i));
+        this.record(parts[i]!, lineNo, buf, startOffset, i, -1);
       }
       return;
     }
@@ -172,11 +172,15 @@ class NdjsonDecoder<T> {
         if (!this.sink.fail({ message: 'invalid UTF-8', byteOffset: startOffset + lineStart, line: lineNo, recordIndex: index, cause: e }, buf.slice(lineStart, end))) return;
         continue;
       }
-      this.record(lineText, lineNo, () => startOffset + lineStart);
+      this.record(lineText, lineNo, buf, startOffset, i, lineStart);
     }
   }
 
-  private record(raw: string, lineNo: number, byteOffset: () => number): void {
+  /**
+   * Parses one line. Its byte offset (`startOffset` plus `lineStart`, or plus the start of line
+   * `lineIndex` of `buf` when `lineStart` is -1) is computed only for an error: no closure per line.
+   */
+  private record(raw: string, lineNo: number, buf: Uint8Array, startOffset: number, lineIndex: number, lineStart: number): void {
     const textLine = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (textLine.trim() === '') return;
     const index = this.records++;
@@ -184,13 +188,13 @@ class NdjsonDecoder<T> {
     try {
       value = JSON.parse(textLine);
     } catch (e) {
-      this.sink.fail({ message: 'malformed JSON', byteOffset: byteOffset(), line: lineNo, recordIndex: index, cause: e }, textLine);
+      this.sink.fail({ message: 'malformed JSON', byteOffset: startOffset + lineOffset(buf, lineIndex, lineStart), line: lineNo, recordIndex: index, cause: e }, textLine);
       return;
     }
     if (this.schema !== undefined) {
       const r = validateSync(this.schema, value);
       if (!r.ok) {
-        this.sink.fail({ message: r.message, byteOffset: byteOffset(), line: lineNo, recordIndex: index }, value);
+        this.sink.fail({ message: r.message, byteOffset: startOffset + lineOffset(buf, lineIndex, lineStart), line: lineNo, recordIndex: index }, value);
         return;
       }
       value = r.value;
@@ -200,6 +204,11 @@ class NdjsonDecoder<T> {
 }
 
 /** Offset of the start of the n-th (0-based) line in `buf`. */
+/** `lineStart` when known (≥ 0), else where line `lineIndex` of `buf` starts. */
+function lineOffset(buf: Uint8Array, lineIndex: number, lineStart: number): number {
+  return lineStart >= 0 ? lineStart : nthLineStart(buf, lineIndex);
+}
+
 function nthLineStart(buf: Uint8Array, n: number): number {
   let pos = 0;
   for (let i = 0; i < n; i++) pos = buf.indexOf(newline, pos) + 1;
