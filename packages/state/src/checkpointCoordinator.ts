@@ -73,6 +73,8 @@ interface Pending {
   readonly barrier: CheckpointBarrier;
   readonly positions: Record<string, JsonValue>;
   readonly waiting: Set<string>;
+  /** Sinks the barrier has not reached yet (a checkpoint completes only once every running sink has it). */
+  readonly sinksWaiting: Set<string>;
   readonly snapshots: Map<string, StateSnapshot>;
   readonly writes: Array<Promise<void>>;
   failed: CheckpointFailedError | undefined;
@@ -110,6 +112,8 @@ export class CheckpointCoordinator {
   private participants = new Map<string, CheckpointParticipant>();
   private ended = new Map<string, StateSnapshot | Promise<StateSnapshot>>();
   private endPositions: Record<string, JsonValue> = {};
+  /** Sinks of the current run that have not finished. */
+  private runningSinks = new Set<string>();
   private handle: RunHandle<unknown> | undefined;
   private completed: number[] = [];
 
@@ -187,6 +191,7 @@ export class CheckpointCoordinator {
     this.participants = new Map();
     this.ended = new Map();
     this.endPositions = {};
+    this.runningSinks = new Set(job.describe().nodes.filter((n) => n.kind === 'consumer').map((n) => n.id));
     this.completed = [];
     const restoredState = restored?.state ?? new Map<string, StateSnapshot>();
     const runtime: StateRuntime = {
@@ -210,6 +215,20 @@ export class CheckpointCoordinator {
         },
         onSourceEnd: (sourceId, position) => {
           if (position !== undefined) this.endPositions[sourceId] = position;
+        },
+        // Like Flink, a checkpoint completes only when every sink has the barrier, i.e. has been
+        // handed every item before it: source offsets must never be committed past a sink.
+        onSinkBarrier: (sinkId, barrier) => {
+          const p = this.pending.get(barrier.checkpointId);
+          if (!p) return;
+          p.sinksWaiting.delete(sinkId);
+          this.maybeComplete(p);
+        },
+        onSinkEnd: (sinkId) => {
+          this.runningSinks.delete(sinkId);
+          for (const p of this.pending.values()) {
+            if (p.sinksWaiting.delete(sinkId)) this.maybeComplete(p);
+          }
         },
       },
     });
@@ -290,6 +309,7 @@ export class CheckpointCoordinator {
       barrier,
       positions: { ...this.endPositions },
       waiting: new Set([...this.participants.keys()].filter((k) => !this.ended.has(k))),
+      sinksWaiting: new Set(this.runningSinks),
       snapshots: new Map(),
       writes: [],
       failed: undefined,
@@ -300,7 +320,10 @@ export class CheckpointCoordinator {
       savepointTarget: target,
     };
     this.pending.set(id, p);
-    p.cancelTimeout = this.clock.schedule(() => this.fail(p, `timed out after ${this.timeoutMs} ms waiting for ${[...p.waiting].join(', ')}`), this.timeoutMs);
+    p.cancelTimeout = this.clock.schedule(
+      () => this.fail(p, `timed out after ${this.timeoutMs} ms waiting for ${[...p.waiting, ...[...p.sinksWaiting].map((k) => `sink ${k}`)].join(', ')}`),
+      this.timeoutMs,
+    );
     const took = handle.injectBarrier(barrier);
     if (took.length === 0) this.fail(p, 'no source is running');
     else this.maybeComplete(p);
@@ -344,7 +367,7 @@ export class CheckpointCoordinator {
   }
 
   private maybeComplete(p: Pending): void {
-    if (p.waiting.size > 0 || p.failed || !this.pending.has(p.id)) return;
+    if (p.waiting.size > 0 || p.sinksWaiting.size > 0 || p.failed || !this.pending.has(p.id)) return;
     p.cancelTimeout();
     void this.complete(p, false);
   }
@@ -423,6 +446,7 @@ export class CheckpointCoordinator {
       barrier: checkpointBarrier(id, this.clock.now()),
       positions: { ...this.endPositions },
       waiting: new Set(),
+      sinksWaiting: new Set(),
       snapshots: new Map(),
       writes: [],
       failed: undefined,

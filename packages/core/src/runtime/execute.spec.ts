@@ -7,6 +7,7 @@ import {
   forEach,
   fromArray,
   fromAsyncIterable,
+  graph,
   interval,
   map,
   mapAsync,
@@ -385,6 +386,22 @@ describe('control signals', () => {
       .to(collect())
       .run({ checkpoints: { onSourceEnd: (id, pos) => ends.push([id, pos]) } });
     expect(ends).toEqual([['range', 5]]);
+  });
+
+  it('reports each sink that finished, also one that stopped early while another still runs', async () => {
+    const ended: string[] = [];
+    const g = graph()
+      .source('numbers', range(0, 100))
+      .transform('firstTwo', take<number>(2))
+      .sink('few', collect<number>())
+      .sink('all', collect<number>())
+      .connect('numbers', 'firstTwo')
+      .connect('firstTwo', 'few')
+      .connect('numbers', 'all')
+      .build();
+    const { result } = await g.run({ checkpoints: { onSinkEnd: (id) => ended.push(id) } });
+    expect(ended).toEqual(['few', 'all']);
+    expect([(result.few as number[]).length, (result.all as number[]).length]).toEqual([2, 100]);
   });
 
   it('restoring a source that is not replayable fails naming it', async () => {

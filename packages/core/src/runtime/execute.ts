@@ -147,7 +147,10 @@ export function startRun(
         const onLatency = hooks?.onLatency;
         if (onLatency) input = measuringLatency(input, (ms) => onLatency.call(hooks, spec.id, ms), clock);
         if (report && !selfReporting) input = reportingBarriers(input, report);
-        sinks.push({ id: spec.id, done: spec.impl.consume(input, ctx) });
+        const done = spec.impl.consume(input, ctx);
+        const onSinkEnd = options.checkpoints?.onSinkEnd;
+        if (onSinkEnd) done.then(() => onSinkEnd.call(options.checkpoints, spec.id), () => undefined);
+        sinks.push({ id: spec.id, done });
         break;
       }
     }

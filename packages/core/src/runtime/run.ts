@@ -57,6 +57,11 @@ export interface CheckpointListener {
    * Lets a coordinator take a final checkpoint at end of input.
    */
   onSourceEnd?(sourceId: string, position: JsonValue | undefined): void;
+  /**
+   * Sink `sinkId` finished (its input ended, or it stopped early): no further barrier
+   * will reach it, so a coordinator must not wait for it.
+   */
+  onSinkEnd?(sinkId: string): void;
 }
 
 /** How a run ended. */
