@@ -154,16 +154,18 @@ function toTopicOffsets(offsets: KafkaOffsets) {
 }
 
 function toMessages(messages: readonly KafkaOutgoing[]) {
-  const byTopic = new Map<string, Array<{ key?: string | Buffer | null; value: string | Buffer | null; headers?: Record<string, string | Buffer>; partition?: number }>>();
+  type Message = { key?: string | Buffer | null; value: string | Buffer | null; headers?: Record<string, string | Buffer>; partition?: number };
+  // Runs per record: plain object literals (an absent field and an undefined one are the same to kafkajs).
+  const first = messages[0]!.topic;
+  let single = true;
+  for (const m of messages) if (m.topic !== first) single = false;
+  const toMessage = (m: KafkaOutgoing): Message => ({ key: m.key, value: m.value, headers: m.headers as Record<string, string | Buffer> | undefined, partition: m.partition });
+  if (single) return [{ topic: first, messages: messages.map(toMessage) }];
+  const byTopic = new Map<string, Message[]>();
   for (const m of messages) {
     let list = byTopic.get(m.topic);
     if (!list) byTopic.set(m.topic, (list = []));
-    list.push({
-      value: m.value,
-      ...(m.key !== undefined ? { key: m.key } : {}),
-      ...(m.headers ? { headers: { ...m.headers } } : {}),
-      ...(m.partition !== undefined ? { partition: m.partition } : {}),
-    });
+    list.push(toMessage(m));
   }
   return [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
 }

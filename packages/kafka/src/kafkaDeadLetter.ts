@@ -84,7 +84,11 @@ export function kafkaDeadLetter(topic: string, options: KafkaDeadLetterOptions):
         // Closed before the run resolves (see kafkaSink).
         const p = producer;
         producer = undefined;
-        await p?.then((c) => c.close()).catch(() => undefined);
+        try {
+          await (await p)?.close();
+        } catch {
+          // It never connected, or closing failed: either way nothing is left to close.
+        }
         return { records };
       },
       teardown() {

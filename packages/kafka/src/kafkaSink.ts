@@ -1,5 +1,6 @@
 import {
   type Consumer,
+  type CreditHold,
   defineConsumer,
   InvalidArgumentError,
   isCheckpointBarrier,
@@ -53,7 +54,14 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
   validateSink('kafkaSink', options);
   const batchSize = options.batchSize ?? 500;
   const compression = options.compression ?? 'gzip';
-  const toRecord = (options.toRecord ?? defaultToRecord) as (item: T) => KafkaOutgoingRecord;
+  const userToRecord = options.toRecord;
+  const topic = options.topic;
+  // One object per record on the default path (defaultToRecord sets the topic itself).
+  const toOutgoing = (item: T): KafkaOutgoing => {
+    if (!userToRecord) return defaultToRecord(item, topic) as KafkaOutgoing;
+    const r = userToRecord(item);
+    return r.topic === undefined ? { ...r, topic } : (r as KafkaOutgoing);
+  };
   return defineConsumer<T, KafkaSinkResult>(
     'kafkaSink',
     { topic: options.topic, batchSize, compression, idempotent: options.idempotent ?? true },
@@ -62,6 +70,8 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
       const serial = new Serial();
       let producer: Promise<KafkaProducerHandle> | undefined;
       let batch: KafkaOutgoing[] = [];
+      /** One credit per record of the open batch, returned when the broker acknowledges it. */
+      let holds: CreditHold[] = [];
       let records = 0;
       let batches = 0;
       const connect = () =>
@@ -74,8 +84,10 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
       const flush = (): Promise<void> => {
         if (batch.length === 0) return serial.settled();
         const out = batch;
+        const held = holds;
         batch = [];
-        return serial.add(async () => {
+        holds = [];
+        const sent = serial.add(async () => {
           const c = await connect();
           try {
             await c.send(out, compression);
@@ -85,25 +97,33 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           records += out.length;
           batches++;
         });
+        const release = () => {
+          for (const h of held) h.release();
+        };
+        sent.then(release, release);
+        return sent;
       };
       const closeProducer = async (): Promise<void> => {
         const p = producer;
         producer = undefined;
-        await p?.then((c) => c.close()).catch(() => undefined);
+        try {
+          await (await p)?.close();
+        } catch {
+          // It never connected, or closing failed: either way nothing is left to close.
+        }
       };
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaSink' });
       return {
         // item() stays synchronous: a pending promise would let the next barrier overtake
-        // queued items. A full batch holds one credit until it is acknowledged instead.
+        // queued items. Each record holds its credit until its batch is acknowledged instead,
+        // so records waiting in the sink count against the run's credit window (memory stays
+        // bounded, and the source waits rather than queueing batches behind a slow broker).
         item(value) {
           if (serial.failed) throw serial.failed.error;
-          const r = toRecord(value as T);
-          batch.push({ ...r, topic: r.topic ?? options.topic });
-          if (batch.length >= batchSize) {
-            const hold = ctx.hold();
-            flush().then(hold.release, hold.release);
-          }
+          batch.push(toOutgoing(value as T));
+          holds.push(ctx.hold());
+          if (batch.length >= batchSize) void flush().catch(() => undefined);
         },
         signal(s) {
           if (!isCheckpointBarrier(s)) return;

@@ -68,7 +68,14 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
   }
   const batchSize = options.batchSize ?? 500;
   const compression = options.compression ?? 'gzip';
-  const toRecord = (options.toRecord ?? defaultToRecord) as (item: T) => KafkaOutgoingRecord;
+  const userToRecord = options.toRecord;
+  const topic = options.topic;
+  // One object per record on the default path (defaultToRecord sets the topic itself).
+  const toOutgoing = (item: T): KafkaOutgoing => {
+    if (!userToRecord) return defaultToRecord(item, topic) as KafkaOutgoing;
+    const r = userToRecord(item);
+    return r.topic === undefined ? { ...r, topic } : (r as KafkaOutgoing);
+  };
   const { source } = options;
   return defineConsumer<T, KafkaTransactionalSinkResult>(
     'kafkaTransactionalSink',
@@ -124,7 +131,11 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
       const closeProducer = async (): Promise<void> => {
         const p = producer;
         producer = undefined;
-        await p?.then((c) => c.close()).catch(() => undefined);
+        try {
+          await (await p)?.close();
+        } catch {
+          // It never connected, or closing failed: either way nothing is left to close.
+        }
       };
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaTransactionalSink' });
@@ -132,8 +143,7 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
         // Synchronous, so a barrier never overtakes an item (see kafkaSink).
         item(value) {
           if (serial.failed) throw serial.failed.error;
-          const r = toRecord(value as T);
-          pending.push({ ...r, topic: r.topic ?? options.topic });
+          pending.push(toOutgoing(value as T));
           if (pending.length >= batchSize) {
             const hold = ctx.hold();
             sendPending().then(hold.release, hold.release);

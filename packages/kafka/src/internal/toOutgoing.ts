@@ -8,22 +8,26 @@ export type KafkaOutgoingRecord = Omit<KafkaOutgoing, 'topic'> & { readonly topi
  * Strings and Buffers are the value; `{ value, key?, headers? }` objects (a consumed
  * record included) give their value, key and headers (never their topic or partition,
  * so a record read from a topic is not written back to it); anything else is JSON.
+ * `topic`, when given, is set on the result (the sinks' default topic: one object per
+ * record instead of a copy with the topic added). Runs once per record: no spreads.
  */
-export function defaultToRecord(item: unknown): KafkaOutgoingRecord {
-  if (typeof item === 'string' || Buffer.isBuffer(item)) return { value: item };
+export function defaultToRecord(item: unknown, topic?: string): KafkaOutgoingRecord {
+  if (typeof item === 'string' || Buffer.isBuffer(item)) return { topic, value: item };
   if (item !== null && typeof item === 'object' && 'value' in item) {
-    const r = item as { value: unknown; key?: unknown; headers?: unknown; partition?: unknown };
-    if (r.value === null || typeof r.value === 'string' || Buffer.isBuffer(r.value)) {
-      const headers: Record<string, string | Buffer> = {};
+    const r = item as { value: unknown; key?: unknown; headers?: unknown };
+    const value = r.value;
+    if (value === null || typeof value === 'string' || Buffer.isBuffer(value)) {
+      const key = typeof r.key === 'string' || Buffer.isBuffer(r.key) ? r.key : undefined;
+      let headers: Record<string, string | Buffer> | undefined;
       if (r.headers && typeof r.headers === 'object') {
-        for (const [k, v] of Object.entries(r.headers)) if (typeof v === 'string' || Buffer.isBuffer(v)) headers[k] = v;
+        const source = r.headers as Record<string, unknown>;
+        for (const k in source) {
+          const v = source[k];
+          if (Object.hasOwn(source, k) && (typeof v === 'string' || Buffer.isBuffer(v))) (headers ??= {})[k] = v;
+        }
       }
-      return {
-        value: r.value,
-        ...(typeof r.key === 'string' || Buffer.isBuffer(r.key) ? { key: r.key } : {}),
-        ...(Object.keys(headers).length > 0 ? { headers } : {}),
-      };
+      return { topic, value, key, headers };
     }
   }
-  return { value: JSON.stringify(item) };
+  return { topic, value: JSON.stringify(item) };
 }
