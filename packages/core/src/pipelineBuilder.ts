@@ -121,7 +121,7 @@ function runnable<R>(steps: readonly Step[]): RunnablePipeline<R> {
 function isPlainChain(nodes: readonly GraphNodeSpec[]): boolean {
   const last = nodes.length - 1;
   if (last < 1 || nodes[0]!.kind !== 'producer' || nodes[last]!.kind !== 'consumer') return false;
-  if (new Set(nodes.map((n) => n.id)).size !== nodes.length) return false;
+  for (let i = 1; i <= last; i++) for (let j = 0; j < i; j++) if (nodes[i]!.id === nodes[j]!.id) return false;
   for (let i = 0; i <= last; i++) {
     const n = nodes[i]!;
     if (i > 0 && (n.kind === 'producer' || !isOnly(inputPorts(n), 'in'))) return false;

@@ -43,16 +43,20 @@ export function describeNode(
   params: Record<string, unknown>,
   options: NodeOptions | undefined,
 ): NodeDescriptor {
+  // Built without spreads: operators are made per request in some servers, so this is a hot path.
   const plain: Record<string, JsonValue> = {};
-  for (const [k, v] of Object.entries(params)) {
+  for (const k in params) {
+    if (!Object.prototype.hasOwnProperty.call(params, k)) continue;
+    const v = params[k];
     if (v !== undefined) plain[k] = toPlainData(v);
   }
-  return {
-    kind,
-    type,
-    ...(options?.name === undefined ? {} : { name: options.name }),
-    params: plain,
-    ...(kind === 'producer' ? {} : { inputs: ['in'] }),
-    ...(kind === 'consumer' ? {} : { outputs: ['out'] }),
-  };
+  const name = options?.name;
+  const d: Mutable<NodeDescriptor> = name === undefined ? { kind, type, params: plain } : { kind, type, name, params: plain };
+  if (kind !== 'producer') d.inputs = inPort;
+  if (kind !== 'consumer') d.outputs = outPort;
+  return d;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const inPort: readonly string[] = Object.freeze(['in']);
+const outPort: readonly string[] = Object.freeze(['out']);

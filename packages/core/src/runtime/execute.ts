@@ -198,10 +198,12 @@ export function startRun(
 
   const result = (async (): Promise<RunResult<ReadonlyMap<string, unknown>>> => {
     try {
-      const results = await Promise.all(sinks.map((s) => s.done));
+      // One sink and one source (a pipeline) are awaited directly: fewer promises per short run.
+      const results = sinks.length === 1 ? [await sinks[0]!.done] : await Promise.all(sinks.map((s) => s.done));
       // Every sink is done (some operator, such as take, may have ended early): stop the sources.
       stopSources();
-      await Promise.all(sourceRuns);
+      if (sourceRuns.length === 1) await sourceRuns[0];
+      else await Promise.all(sourceRuns);
       deadLetterTarget?.complete();
       if (!deadLetterTarget && deadLetterDone) {
         deadLetterTarget = undefined;
