@@ -5,9 +5,9 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, requireService } from '@streamweave/testing/node';
 
 /** The bin dir of the newest installed PostgreSQL with initdb and pg_ctl, if any. */
 function binDir(): string | undefined {
@@ -34,22 +34,7 @@ function missing(): string | undefined {
  */
 export function privatePostgresAvailable(): boolean {
   const reason = missing();
-  if (reason === undefined) return true;
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`a private PostgreSQL is required (STREAMWEAVE_REQUIRE_SERVICES=1) but cannot be started: ${reason}`);
-  console.warn(`skipping PostgreSQL restart tests: ${reason}`);
-  return false;
-}
-
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+  return requireService('PostgreSQL restart', reason === undefined, reason ?? '');
 }
 
 /** A running private cluster. */

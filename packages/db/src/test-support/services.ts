@@ -4,17 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { portOpenSync, requireService } from '@streamweave/testing/node';
 import knexFactory, { type Knex } from 'knex';
 
+export { until } from '@streamweave/testing/node';
+
 /** Probes a TCP port synchronously, so jest can skip whole blocks at collection time. */
-export function serverUp(name: string, port: number): boolean {
-  const script = `const s=require('node:net').connect(${port},'127.0.0.1');s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(2),1500);`;
-  if (spawnSync(process.execPath, ['-e', script]).status === 0) return true;
-  const reason = `${name} not reachable at 127.0.0.1:${port}`;
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`${name} is required (STREAMWEAVE_REQUIRE_SERVICES=1) but unavailable: ${reason}`);
-  console.warn(`skipping ${name} integration tests: ${reason}`);
-  return false;
-}
+export const serverUp = (name: string, port: number): boolean =>
+  requireService(`${name} integration`, portOpenSync(port), `${name} not reachable at 127.0.0.1:${port}`);
 
 export const unique = (prefix: string) => `sw_${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
@@ -68,11 +65,3 @@ export const dialects: readonly Dialect[] = [
     },
   },
 ];
-
-export async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

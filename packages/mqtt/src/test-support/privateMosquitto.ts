@@ -5,33 +5,18 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { binariesAvailable, freePort, requireService, until } from '@streamweave/testing/node';
 
 /**
  * True when mosquitto and mosquitto_pub are installed; otherwise prints
  * why the tests skip, or throws when STREAMWEAVE_REQUIRE_SERVICES=1.
  */
 export function privateMosquittoAvailable(): boolean {
-  const absent = ['mosquitto', 'mosquitto_pub'].filter((b) => spawnSync('sh', ['-c', `command -v ${b} || test -x /usr/sbin/${b}`]).status !== 0);
-  if (absent.length === 0) return true;
-  const reason = `${absent.join(', ')} not installed`;
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`a private Mosquitto is required (STREAMWEAVE_REQUIRE_SERVICES=1) but cannot be started: ${reason}`);
-  console.warn(`skipping MQTT broker restart tests: ${reason}`);
-  return false;
-}
-
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+  const absent = binariesAvailable(['mosquitto', 'mosquitto_pub']);
+  return requireService('MQTT broker restart', absent.length === 0, `${absent.join(', ')} not installed`);
 }
 
 /** A running private broker. */
@@ -88,12 +73,14 @@ export async function startPrivateMosquitto(): Promise<PrivateMosquitto> {
       const c = spawn(mosquittoBin(), ['-c', conf], { stdio: 'ignore' });
       child = c;
       exited = new Promise((resolve) => c.once('exit', () => resolve()));
-      const t0 = Date.now();
-      while (!(await accepts())) {
-        if (c.exitCode !== null) throw new Error(`mosquitto on port ${port} exited with ${c.exitCode}; see ${join(dir, 'log')}`);
-        if (Date.now() - t0 > 10_000) throw new Error(`mosquitto on port ${port} did not accept connections within 10 s`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(
+        () => {
+          if (c.exitCode !== null) throw new Error(`mosquitto on port ${port} exited with ${c.exitCode}; see ${join(dir, 'log')}`);
+          return accepts();
+        },
+        10_000,
+        `mosquitto on port ${port} to accept connections`,
+      );
     },
     pid: () => child?.pid ?? -1,
     pub(topic, messages, qos = 1) {

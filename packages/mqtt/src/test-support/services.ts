@@ -1,19 +1,15 @@
 /** Real-broker helpers for the integration specs: the skip/require rule, and mosquitto_pub / mosquitto_sub as the independent clients. */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { portOpenSync, requireService } from '@streamweave/testing/node';
+
+export { until } from '@streamweave/testing/node';
 
 export const port = Number(process.env.STREAMWEAVE_MQTT_PORT ?? 1883);
 export const url = `mqtt://127.0.0.1:${port}`;
 
 /** Probes Mosquitto synchronously, so jest can skip whole blocks at collection time. */
-export function brokerUp(): boolean {
-  const script = `const s=require('node:net').connect(${port},'127.0.0.1');s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(2),1500);`;
-  if (spawnSync(process.execPath, ['-e', script]).status === 0) return true;
-  const reason = `Mosquitto not reachable at 127.0.0.1:${port}`;
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`Mosquitto is required (STREAMWEAVE_REQUIRE_SERVICES=1) but unavailable: ${reason}`);
-  console.warn(`skipping MQTT integration tests: ${reason}`);
-  return false;
-}
+export const brokerUp = (): boolean => requireService('MQTT integration', portOpenSync(port), `Mosquitto not reachable at 127.0.0.1:${port}`);
 
 export const unique = (prefix: string) => `sw-test/${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
@@ -42,12 +38,4 @@ export async function sub(topic: string, count: number, qos = 1): Promise<{ read
   // mosquitto_sub gives no "subscribed" signal; a short pause covers the SUBSCRIBE round trip on localhost.
   const ready = new Promise<void>((r) => setTimeout(r, 300));
   return { ready, messages };
-}
-
-export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -5,33 +5,17 @@
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { binariesAvailable, freePort, requireService, until } from '@streamweave/testing/node';
 
 /**
  * True when redis-server and redis-cli are installed; otherwise prints why the tests
  * skip, or throws when STREAMWEAVE_REQUIRE_SERVICES=1.
  */
 export function privateRedisAvailable(): boolean {
-  const absent = ['redis-server', 'redis-cli'].filter((b) => spawnSync(b, ['--version']).status !== 0);
-  if (absent.length === 0) return true;
-  const reason = `${absent.join(' and ')} not installed`;
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`a private redis-server is required (STREAMWEAVE_REQUIRE_SERVICES=1) but cannot be started: ${reason}`);
-  console.warn(`skipping Redis restart tests: ${reason}`);
-  return false;
-}
-
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+  const absent = binariesAvailable(['redis-server', 'redis-cli']);
+  return requireService('Redis restart', absent.length === 0, `${absent.join(' and ')} not installed`);
 }
 
 /** A running private redis-server. */
@@ -72,12 +56,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       );
       child = c;
       exited = new Promise((resolve) => c.once('exit', () => resolve()));
-      const t0 = Date.now();
-      while (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() !== 'PONG') {
-        if (c.exitCode !== null) throw new Error(`redis-server on port ${port} exited with ${c.exitCode}; see ${join(dir, 'log')}`);
-        if (Date.now() - t0 > 10_000) throw new Error(`redis-server on port ${port} did not answer PING within 10 s`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(
+        () => {
+          if (c.exitCode !== null) throw new Error(`redis-server on port ${port} exited with ${c.exitCode}; see ${join(dir, 'log')}`);
+          return spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
+        },
+        10_000,
+        `redis-server on port ${port} to answer PING`,
+      );
     },
     pid: () => child?.pid ?? -1,
     cli(...args) {

@@ -1,18 +1,14 @@
 /** Real-server helpers for the integration specs: the skip/require rule and redis-cli as the independent client. */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { portOpenSync, requireService } from '@streamweave/testing/node';
+
+export { until } from '@streamweave/testing/node';
 
 export const port = Number(process.env.STREAMWEAVE_REDIS_PORT ?? 6379);
 
 /** Probes Redis synchronously, so jest can skip whole blocks at collection time. */
-export function redisUp(): boolean {
-  const script = `const s=require('node:net').connect(${port},'127.0.0.1');s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(2),1500);`;
-  if (spawnSync(process.execPath, ['-e', script]).status === 0) return true;
-  const reason = `Redis not reachable at 127.0.0.1:${port}`;
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`Redis is required (STREAMWEAVE_REQUIRE_SERVICES=1) but unavailable: ${reason}`);
-  console.warn(`skipping Redis integration tests: ${reason}`);
-  return false;
-}
+export const redisUp = (): boolean => requireService('Redis integration', portOpenSync(port), `Redis not reachable at 127.0.0.1:${port}`);
 
 export const unique = (prefix: string) => `sw-test-${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 
@@ -36,12 +32,4 @@ export function killClients(name: string): number {
     .map((l) => /id=(\d+)/.exec(l)![1]!);
   for (const id of ids) cli('CLIENT', 'KILL', 'ID', id);
   return ids.length;
-}
-
-export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
