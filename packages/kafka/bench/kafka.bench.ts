@@ -95,7 +95,7 @@ async function streamweave(out: string): Promise<Timing> {
     .from(kafkaSource({ client, topics: [input], groupId: `bench-sw-${id}-${++runs}`, bufferSize: Number(process.env.BENCH_BUFFER ?? 5000) }))
     .pipe(map((r: KafkaRecord) => (seen++, { key: r.key, value: transform(r.value) })))
     .to(kafkaSink({ client: timed, topic: out, batchSize: Number(process.env.BENCH_BATCH ?? 500), compression: 'none' }))
-    .start();
+    .start(process.env.BENCH_CREDIT ? { creditWindow: Number(process.env.BENCH_CREDIT) } : {});
   while (seen < n) await new Promise((r) => setTimeout(r, 5));
   if (process.env.BENCH_VERBOSE) console.log(`  all ${n} records through map after ${(performance.now() - t0).toFixed(0)} ms`);
   handle.drain();

@@ -234,8 +234,10 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
               // rebalance error thrown here makes kafkajs rejoin at once (the records are buffered already).
               let settled = false;
               const done = Promise.resolve(pending).finally(() => (settled = true));
+              let timer: ReturnType<typeof setTimeout> | undefined;
               while (!settled) {
-                await Promise.race([done, new Promise((r) => setTimeout(r, 100))]);
+                await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 100)))]);
+                clearTimeout(timer);
                 if (!settled) await heartbeat();
               }
             },
