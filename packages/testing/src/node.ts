@@ -1,5 +1,5 @@
 /**
- * @streamweave/testing/node: Node-only helpers for tests against real servers
+ * \@streamweave/testing/node: Node-only helpers for tests against real servers
  * (selected by the `node` export condition) — free ports, a synchronous port probe,
  * the skip/require rule of service-backed specs (`STREAMWEAVE_REQUIRE_SERVICES=1`),
  * installed-executable checks and a polling wait.
