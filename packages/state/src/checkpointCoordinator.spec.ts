@@ -69,6 +69,30 @@ describe('CheckpointCoordinator', () => {
     expect(handled).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
+  it('completes each checkpoint once, also when the sink has the barrier before the trigger returns (synchronous chain)', async () => {
+    const completions: number[] = [];
+    const coordinator = new CheckpointCoordinator({
+      backend: memoryBackend(),
+      storage: memoryCheckpointStorage(),
+      onCheckpointComplete: (m) => completions.push(m.id),
+    });
+    let seen = 0;
+    async function* slow() {
+      for (let i = 0; i < 20; i++) {
+        yield i;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    // No stateful operator: the barrier reaches the sink synchronously, inside the trigger.
+    const running = coordinator.run(pipeline().from(fromAsyncIterable(slow())).to(forEach(() => void seen++)));
+    while (seen < 3) await new Promise((r) => setTimeout(r, 1));
+    const first = await coordinator.triggerCheckpoint();
+    const second = await coordinator.triggerCheckpoint();
+    await running;
+    expect(completions.slice(0, 2)).toEqual([first.id, second.id]);
+    expect(new Set(completions).size).toBe(completions.length);
+  });
+
   it('does not wait for a sink that already finished (one branch stopped early)', async () => {
     const seen: number[] = [];
     async function* slowNumbers() {

@@ -78,6 +78,8 @@ interface Pending {
   readonly snapshots: Map<string, StateSnapshot>;
   readonly writes: Array<Promise<void>>;
   failed: CheckpointFailedError | undefined;
+  /** Set once completion started (its metadata is being written): it must not start twice. */
+  completing: boolean;
   cancelTimeout: Cancel;
   readonly done: Promise<CheckpointMetadata>;
   resolve(meta: CheckpointMetadata): void;
@@ -313,6 +315,7 @@ export class CheckpointCoordinator {
       snapshots: new Map(),
       writes: [],
       failed: undefined,
+      completing: false,
       cancelTimeout: () => undefined,
       done,
       resolve,
@@ -367,7 +370,8 @@ export class CheckpointCoordinator {
   }
 
   private maybeComplete(p: Pending): void {
-    if (p.waiting.size > 0 || p.sinksWaiting.size > 0 || p.failed || !this.pending.has(p.id)) return;
+    if (p.completing || p.waiting.size > 0 || p.sinksWaiting.size > 0 || p.failed || !this.pending.has(p.id)) return;
+    p.completing = true;
     p.cancelTimeout();
     void this.complete(p, false);
   }
@@ -450,6 +454,7 @@ export class CheckpointCoordinator {
       snapshots: new Map(),
       writes: [],
       failed: undefined,
+      completing: false,
       cancelTimeout: () => undefined,
       done: Promise.resolve(undefined as never),
       resolve: () => undefined,
