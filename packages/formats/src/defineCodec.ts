@@ -14,7 +14,6 @@ import {
 } from '@streamweave/core';
 import type { Subscriber } from 'rxjs';
 import type { FormatError, FormatErrorOptions } from './formatError.js';
-import { registerCodec } from './internal/codecSpec.js';
 
 /** Options every codec transformer accepts. */
 export interface CodecOptions extends NodeOptions {
@@ -200,4 +199,30 @@ export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   r.set(a, 0);
   r.set(b, a.length);
   return r;
+}
+
+/**
+ * What a codec transformer was built from (defineCodec's arguments), kept so
+ * that the Node file sources and sinks can run the same codec core directly
+ * against a file instead of behind a transformer. @internal
+ */
+export interface CodecSpec {
+  readonly type: string;
+  readonly params: Record<string, unknown>;
+  readonly format: string;
+  readonly ErrorClass: FormatErrorClass;
+  readonly source: string | undefined;
+  readonly create: (sink: CodecSink<unknown>, ctx: NodeContext) => CodecCore<unknown>;
+}
+
+const specs = new WeakMap<object, CodecSpec>();
+
+/** Remembers how a codec transformer was built. */
+function registerCodec(transformer: object, spec: CodecSpec): void {
+  specs.set(transformer, spec);
+}
+
+/** How a codec transformer was built, or undefined when it was not built with defineCodec. @internal */
+export function codecSpecOf(transformer: object): CodecSpec | undefined {
+  return specs.get(transformer);
 }

@@ -33,8 +33,8 @@ export {
   type StateOptions,
   type ValueState,
 } from './keyedState.js';
+export { heapKeyedStore } from './heapKeyedStore.js';
 export {
-  heapKeyedStore,
   type KeyedStateStore,
   type KeyedStateStoreFactory,
   type KeyedStateStoreInit,

@@ -15,7 +15,8 @@ import type { Subscriber } from 'rxjs';
 import { StateMismatchError } from './errors.js';
 import type { StateAccessors, StateDescriptors } from './keyedState.js';
 import { timersEntry } from './internal/keyedStore.js';
-import { heapKeyedStore, type KeyedStateStore, type KeyedStateStoreFactory } from './keyedStateStore.js';
+import { heapKeyedStore } from './heapKeyedStore.js';
+import type { KeyedStateStore, KeyedStateStoreFactory } from './keyedStateStore.js';
 import { stateRuntimeOf } from './internal/stateRuntime.js';
 
 /** What a key may be: anything with a stable JSON form. */

@@ -1,12 +1,11 @@
 /**
- * Where a keyed operator keeps its working state while it runs. The default is the
- * heap ({@link heapKeyedStore}); `lmdbKeyedStore` in `@streamweave/state/node` keeps it
+ * Where a keyed operator keeps its working state while it runs (the contracts; the heap
+ * store is in heapKeyedStore.ts). The default is the heap (`heapKeyedStore`); `lmdbKeyedStore` in `@streamweave/state/node` keeps it
  * in LMDB with a bounded in-heap cache, for state larger than memory, and checkpoints
  * it incrementally.
  */
 import type { Clock } from '@streamweave/core';
 import type { StateSnapshot } from './backends/stateBackend.js';
-import { KeyedStore } from './internal/keyedStore.js';
 
 /** What a store is told when an operator opens it. */
 export interface KeyedStateStoreInit {
@@ -87,23 +86,3 @@ export interface KeyedStateStoreFactory {
   /** Opens the store of one operator for one run. */
   open(init: KeyedStateStoreInit): KeyedStateStore;
 }
-
-/**
- * Keyed working state on the heap (like Flink's HashMapStateBackend): the fastest, and the
- * default. Every snapshot is full (each live entry, serialized synchronously at the barrier),
- * so state must fit in memory. Browser-safe.
- *
- * @example
- * ```ts
- * keyedCount({ keyBy: (e: Click) => e.page, store: heapKeyedStore(), name: 'views' });
- * ```
- * @see {@link KeyedStateStoreFactory}, `lmdbKeyedStore` in `@streamweave/state/node` for larger-than-memory state
- */
-export function heapKeyedStore(): KeyedStateStoreFactory {
-  return heapFactory;
-}
-
-const heapFactory: KeyedStateStoreFactory = {
-  kind: 'heap',
-  open: (init) => new KeyedStore(init.clock, init.ttl, init.operatorId),
-};

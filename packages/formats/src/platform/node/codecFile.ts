@@ -14,7 +14,7 @@ import {
 } from '@streamweave/core';
 import type { CodecCore, CodecSink } from '../../defineCodec.js';
 import type { FormatError } from '../../formatError.js';
-import { type CodecSpec, codecSpecOf } from '../../internal/codecSpec.js';
+import { type CodecSpec, codecSpecOf } from '../../defineCodec.js';
 
 /** Options of {@link readCodecFile} (and of every `read…File` source). */
 export interface ReadFileOptions extends NodeOptions {
