@@ -42,9 +42,13 @@ export interface NodeOptions {
 
 /** Mutable per-node counters. */
 export interface NodeStats {
+  /** Items received by the node. */
   in: number;
+  /** Items emitted by the node (signals not counted). */
   out: number;
+  /** Failures reported through the node's error strategy. */
   errors: number;
+  /** Items dropped by the node's error strategy (skipped or sent to a dead letter). */
   skipped: number;
 }
 
@@ -188,7 +192,7 @@ export interface Transformer<I, O> {
   readonly countsItself?: boolean;
   /** Phantom markers for variance; never set. @internal */
   readonly __in?: (value: I) => void;
-  /** @internal */
+  /** Phantom marker for the output type's variance; never set. @internal */
   readonly __out?: () => O;
 }
 
@@ -213,6 +217,6 @@ export interface Consumer<T, R> {
    * order; otherwise the run reports a barrier to the checkpoint listener when it arrives.
    */
   readonly acknowledgesBarriers?: boolean;
-  /** @internal */
+  /** Phantom marker for the input type's variance; never set. @internal */
   readonly __in?: (value: T) => void;
 }

@@ -33,6 +33,7 @@ export interface StreamWeaveErrorOptions {
  * ```
  */
 export class StreamWeaveError extends Error {
+  /** Error name, `'StreamWeaveError'` unless a subclass overrides it. */
   override readonly name: string = 'StreamWeaveError';
   /** The component that failed. */
   readonly component: ComponentRef | undefined;
@@ -77,6 +78,7 @@ function causeText(cause: unknown): string {
  * ```
  */
 export class GraphValidationError extends StreamWeaveError {
+  /** Error name, always `'GraphValidationError'`. */
   override readonly name = 'GraphValidationError';
   constructor(
     message: string,
@@ -96,6 +98,7 @@ export class GraphValidationError extends StreamWeaveError {
  * ```
  */
 export class PipelineAbortedError extends StreamWeaveError {
+  /** Error name, always `'AbortError'` (as for DOM AbortSignal cancellations). */
   override readonly name = 'AbortError';
   /** Per-node counters at the moment of cancellation. */
   stats: Readonly<Record<string, NodeStatsSnapshot>> = {};
@@ -113,6 +116,7 @@ export class PipelineAbortedError extends StreamWeaveError {
  * ```
  */
 export class InvalidArgumentError extends StreamWeaveError {
+  /** Error name, always `'InvalidArgumentError'`. */
   override readonly name = 'InvalidArgumentError';
 }
 

@@ -13,13 +13,18 @@ import type { RunHandle, RunOptions, RunResult } from './runtime/run.js';
 
 /** Port types of one node. */
 export interface NodePorts {
+  /** Input ports of the node, by name, with their item types. */
   readonly in: PortMap;
+  /** Output ports of the node, by name, with their item types. */
   readonly out: PortMap;
 }
 
+/** Port types of every node of a graph, by node id. */
 type Nodes = Record<string, NodePorts>;
+/** A graph with no nodes yet. */
 type Empty = Record<never, never>;
 
+/** A port reference string: `node.port`, or bare `node` when `P` is the default port `Default`. */
 type PortRefString<K extends string, P extends string, Default extends string> = P extends Default ? K | `${K}.${P}` : `${K}.${P}`;
 
 /** Every output port reference of a graph: `node` (its `out` port) or `node.port`. */

@@ -9,6 +9,7 @@ const signalBrand: unique symbol = Symbol.for('@streamweave/signal');
 abstract class SignalBase {
   /** @internal brand checked by {@link isSignal}; survives duplicated module copies. */
   readonly [signalBrand] = true;
+  /** Discriminant of the signal type: `'watermark'`, `'barrier'` or `'end'`. */
   abstract readonly kind: 'watermark' | 'barrier' | 'end';
 }
 
@@ -31,13 +32,16 @@ abstract class SignalBase {
  * @see {@link isWatermark}
  */
 export class Watermark extends SignalBase {
+  /** Discriminant of the signal type, always `'watermark'`. */
   readonly kind = 'watermark' as const;
   /**
    * @param timestamp - event time in milliseconds since the epoch (may be ±Infinity).
    * @param idle - true when the path is idle: it must not hold back a combined watermark.
    */
   constructor(
+    /** Event time in milliseconds since the epoch (may be ±Infinity). */
     readonly timestamp: number,
+    /** True when the path is idle: it must not hold back a combined watermark. */
     readonly idle: boolean = false,
   ) {
     super();
@@ -60,6 +64,7 @@ export interface WatermarkOptions {
  * @see {@link isCheckpointBarrier}
  */
 export class CheckpointBarrier extends SignalBase {
+  /** Discriminant of the signal type, always `'barrier'`. */
   readonly kind = 'barrier' as const;
   /**
    * @param checkpointId - monotonically increasing checkpoint number.
@@ -67,8 +72,11 @@ export class CheckpointBarrier extends SignalBase {
    * @param savepoint - true when the checkpoint was requested as a savepoint.
    */
   constructor(
+    /** Monotonically increasing checkpoint number. */
     readonly checkpointId: number,
+    /** Wall-clock time, ms since the epoch, at which the coordinator triggered the checkpoint. */
     readonly timestamp: number,
+    /** True when the checkpoint was requested as a savepoint. */
     readonly savepoint: boolean = false,
   ) {
     super();
@@ -85,6 +93,7 @@ export class CheckpointBarrier extends SignalBase {
  * ```
  */
 export class EndOfStream extends SignalBase {
+  /** Discriminant of the signal type, always `'end'`. */
   readonly kind = 'end' as const;
 }
 

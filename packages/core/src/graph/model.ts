@@ -26,9 +26,9 @@ export interface MultiPortTransformer<In extends PortMap, Out extends PortMap> {
     inputs: { readonly [K in keyof In]: Observable<Element<In[K]>> },
     ctx: NodeContext,
   ): { readonly [K in keyof Out]: Observable<Element<Out[K]>> };
-  /** @internal */
+  /** Phantom marker for the input ports' variance; never set. @internal */
   readonly __in?: (value: In) => void;
-  /** @internal */
+  /** Phantom marker for the output ports' variance; never set. @internal */
   readonly __out?: () => Out;
 }
 
@@ -41,13 +41,17 @@ export type GraphNodeSpec =
 
 /** A port of a node. */
 export interface PortRef {
+  /** Id of the node the port belongs to. */
   readonly node: string;
+  /** Name of the port on that node. */
   readonly port: string;
 }
 
 /** A directed connection from an output port to an input port. */
 export interface EdgeSpec {
+  /** Output port the edge starts at. */
   readonly from: PortRef;
+  /** Input port the edge leads to. */
   readonly to: PortRef;
 }
 

@@ -7,7 +7,9 @@ import { KeyTable } from './internal/keyTable.js';
 
 /** One key's aggregate, as emitted by {@link keyedReduce}. */
 export interface KeyedValue<K, A> {
+  /** Key the aggregate belongs to. */
   readonly key: K;
+  /** Current aggregate of the key. */
   readonly value: A;
 }
 

@@ -14,7 +14,7 @@
  * const id = await store.writeRun([1, 2, 3]);
  * for await (const batch of store.readRun(id)) console.log(batch);
  * ```
- * @see {@link externalSort}, {@link memoryRunStore}
+ * @see `externalSort` and `memoryRunStore` in `@streamweave/core`
  */
 export interface SortRunStore<T> {
   /** Stores a sorted run; resolves to its id. */

@@ -5,6 +5,7 @@ import { defineTransformer } from '../internal/define.js';
 
 /** Raised by {@link timeout} when the input stays silent too long. */
 export class TimeoutError extends StreamWeaveError {
+  /** Error name, always `'TimeoutError'`. */
   override readonly name = 'TimeoutError';
 }
 

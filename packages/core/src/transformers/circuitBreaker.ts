@@ -30,6 +30,7 @@ export interface CircuitBreakerOptions extends NodeOptions {
  * ```
  */
 export class CircuitOpenError extends StreamWeaveError {
+  /** Error name, always `'CircuitOpenError'`. */
   override readonly name = 'CircuitOpenError';
 }
 

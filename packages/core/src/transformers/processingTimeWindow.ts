@@ -5,8 +5,11 @@ import { defineTransformer } from '../internal/define.js';
 
 /** A window's contents with its bounds (milliseconds, start inclusive, end exclusive). */
 export interface TimeWindow<T> {
+  /** Window start, ms since the epoch (inclusive). */
   readonly start: number;
+  /** Window end, ms since the epoch (exclusive). */
   readonly end: number;
+  /** Items that arrived during the window, in arrival order. */
   readonly items: T[];
 }
 

@@ -7,7 +7,9 @@ import { checkSide, type JoinSide, readSide } from '../internal/joinSide.js';
 
 /** A matched pair of an {@link intervalJoin} or {@link windowJoin}. */
 export interface JoinedPair<L, R> {
+  /** Item from the left input. */
   readonly left: L;
+  /** Item from the right input. */
   readonly right: R;
 }
 

@@ -10,7 +10,9 @@ export type WindowJoinType = 'inner' | 'left' | 'full';
 
 /** One result of a {@link windowJoin}: the pair (a side is undefined for outer rows) and its window. */
 export interface WindowJoinResult<L, R> {
+  /** Item from the left input, or undefined for an unmatched right item of a `full` join. */
   readonly left: L | undefined;
+  /** Item from the right input, or undefined for an unmatched left item of a `left` or `full` join. */
   readonly right: R | undefined;
   /** Window bounds in ms, start inclusive, end exclusive. */
   readonly window: { readonly start: number; readonly end: number };
@@ -18,7 +20,9 @@ export interface WindowJoinResult<L, R> {
 
 /** Options of {@link windowJoin}. */
 export interface WindowJoinOptions<L, R, K> extends NodeOptions {
+  /** Left input: its join key and event-time timestamp (ms since the epoch) per item. */
   readonly left: JoinSide<L, K> & { readonly timestamp: (item: L) => number };
+  /** Right input: its join key and event-time timestamp (ms since the epoch) per item. */
   readonly right: JoinSide<R, K> & { readonly timestamp: (item: R) => number };
   /** Tumbling event-time window size in ms (windows [k·size, (k+1)·size), like Flink's). */
   readonly sizeMs: number;

@@ -33,7 +33,7 @@ export interface FileRunStoreOptions<T> {
  * import { fileRunStore } from '@streamweave/core/node';
  * pipeline().from(rows).pipe(externalSort({ key: (r) => r.id, maxBytesInMemory: 50e6, store: () => fileRunStore() })).to(sink);
  * ```
- * @see {@link externalSort}, {@link memoryRunStore}
+ * @see `externalSort` and `memoryRunStore` in `@streamweave/core`
  */
 export function fileRunStore<T>(options: FileRunStoreOptions<T> = {}): SortRunStore<T> {
   const serialize = options.serialize ?? ((x: T) => JSON.stringify(x));
