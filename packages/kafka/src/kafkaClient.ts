@@ -10,11 +10,17 @@ export type KafkaHeaders = Readonly<Record<string, string | Buffer | undefined>>
 
 /** One consumed record. Offsets are decimal strings (Kafka offsets are 64-bit). */
 export interface KafkaRecord {
+  /** Topic the record was read from. */
   readonly topic: string;
+  /** Partition of the topic the record was read from. */
   readonly partition: number;
+  /** Offset of the record within its partition, as a decimal string. */
   readonly offset: string;
+  /** Record key bytes, or null when the record has no key. */
   readonly key: Buffer | null;
+  /** Record value bytes, or null for a tombstone. */
   readonly value: Buffer | null;
+  /** Headers carried by the record. */
   readonly headers: KafkaHeaders;
   /** Create or log-append time, ms since the epoch, as a string. */
   readonly timestamp: string;
@@ -22,10 +28,15 @@ export interface KafkaRecord {
 
 /** One record to produce. Without `partition`, the client partitions by key (murmur2, like the Java client). */
 export interface KafkaOutgoing {
+  /** Topic to write the record to. */
   readonly topic: string;
+  /** Record key (used for partitioning when `partition` is absent); null or omitted for none. */
   readonly key?: string | Buffer | null;
+  /** Record value; null writes a tombstone. */
   readonly value: string | Buffer | null;
+  /** Headers to attach to the record. */
   readonly headers?: Readonly<Record<string, string | Buffer>>;
+  /** Explicit target partition; overrides key-based partitioning. */
   readonly partition?: number;
 }
 
@@ -37,7 +48,9 @@ export type KafkaCompression = 'none' | 'gzip';
 
 /** Configuration of a group consumer. */
 export interface KafkaConsumerConfig {
+  /** Consumer group the consumer joins; its committed offsets are where consumption resumes. */
   readonly groupId: string;
+  /** Topics the consumer subscribes to. */
   readonly topics: readonly string[];
   /** Where a group without committed offsets starts (default true: earliest). */
   readonly fromBeginning?: boolean;
@@ -63,21 +76,27 @@ export interface KafkaConsumerHandlers {
 export interface KafkaConsumerHandle {
   /** Joins the group and starts fetching. */
   start(handlers: KafkaConsumerHandlers): Promise<void>;
+  /** Stops fetching the given partitions of `topic` until {@link KafkaConsumerHandle.resume} is called. */
   pause(topic: string, partitions: readonly number[]): void;
+  /** Restarts fetching the given partitions of `topic` after {@link KafkaConsumerHandle.pause}. */
   resume(topic: string, partitions: readonly number[]): void;
   /** Next fetch of `topic`/`partition` starts at `offset`. */
   seek(topic: string, partition: number, offset: string): void;
   /** Commits next-offsets to the group. */
   commit(offsets: KafkaOffsets): Promise<void>;
+  /** Leaves the group and disconnects the consumer. */
   close(): Promise<void>;
 }
 
 /** An open Kafka transaction. */
 export interface KafkaTransactionHandle {
+  /** Produces `messages` inside the transaction with the given compression (an empty list sends nothing). */
   send(messages: readonly KafkaOutgoing[], compression: KafkaCompression): Promise<void>;
   /** Adds the consumer group's next-offsets to the transaction (they commit with it). */
   sendOffsets(groupId: string, offsets: KafkaOffsets): Promise<void>;
+  /** Commits the transaction: its records and offsets become visible to read_committed consumers. */
   commit(): Promise<void>;
+  /** Aborts the transaction: its records are discarded and its offsets are not committed. */
   abort(): Promise<void>;
 }
 
@@ -93,14 +112,19 @@ export interface KafkaProducerConfig {
 
 /** A connected producer. */
 export interface KafkaProducerHandle {
+  /** Produces `messages` with the given compression, acknowledged by all in-sync replicas (an empty list sends nothing). */
   send(messages: readonly KafkaOutgoing[], compression: KafkaCompression): Promise<void>;
+  /** Begins a transaction (the producer must have been created with a `transactionalId`). */
   transaction(): Promise<KafkaTransactionHandle>;
+  /** Disconnects the producer. */
   close(): Promise<void>;
 }
 
 /** Topic administration (tests, examples, tooling). */
 export interface KafkaAdminHandle {
+  /** Creates `topic` with `partitions` partitions (default 1) and waits until each has a leader. */
   createTopic(topic: string, partitions?: number): Promise<void>;
+  /** Deletes `topic`. */
   deleteTopic(topic: string): Promise<void>;
   /** Next offset to be written (the high watermark) per partition. */
   endOffsets(topic: string): Promise<Readonly<Record<string, string>>>;
@@ -108,6 +132,7 @@ export interface KafkaAdminHandle {
   groupOffsets(groupId: string, topic: string): Promise<Readonly<Record<string, string>>>;
   /** Sets a group's committed offsets (the group must have no active member). */
   setGroupOffsets(groupId: string, offsets: KafkaOffsets): Promise<void>;
+  /** Disconnects the admin client. */
   close(): Promise<void>;
 }
 
@@ -134,7 +159,9 @@ export interface KafkaClient {
 
 /** Options of {@link kafkajsClient}. */
 export interface KafkajsClientOptions {
+  /** Bootstrap broker addresses (`host:port`). */
   readonly brokers: readonly string[];
+  /** Client id sent to the brokers (default `'streamweave'`). */
   readonly clientId?: string;
   /** Connection retries before an operation fails (default 5, exponential backoff from 100 ms). */
   readonly retries?: number;

@@ -3,6 +3,7 @@ import type { KafkaClient, KafkaProducerHandle } from './kafkaClient.js';
 
 /** Options of {@link kafkaDeadLetter}. */
 export interface KafkaDeadLetterOptions extends NodeOptions {
+  /** Kafka client the dead-letter producer is created from. */
   readonly client: KafkaClient;
 }
 

@@ -14,6 +14,7 @@ import { defaultToRecord, type KafkaOutgoingRecord } from './internal/toOutgoing
 
 /** Options of {@link kafkaSink}. */
 export interface KafkaSinkOptions<T> extends NodeOptions {
+  /** Kafka client the producer is created from. */
   readonly client: KafkaClient;
   /** Default topic of every record (a record's own `topic` wins). */
   readonly topic: string;

@@ -13,7 +13,9 @@ import { parseOffsets } from './internal/offsets.js';
 
 /** Options of {@link kafkaSource}. */
 export interface KafkaSourceOptions<T> extends NodeOptions {
+  /** Kafka client the group consumer is created from. */
   readonly client: KafkaClient;
+  /** Topics the source subscribes to. */
   readonly topics: readonly string[];
   /** Consumer group; its committed offsets are where a fresh run starts. */
   readonly groupId: string;

@@ -8,12 +8,15 @@ import { validateSink } from './kafkaSink.js';
 
 /** Options of {@link kafkaTransactionalSink}. */
 export interface KafkaTransactionalSinkOptions<T> extends NodeOptions {
+  /** Kafka client the transactional producer is created from. */
   readonly client: KafkaClient;
+  /** Default topic of every record (a record's own `topic` wins). */
   readonly topic: string;
   /** The Kafka source of this job: its consumer group's offsets are committed inside each transaction. */
   readonly source: Pick<KafkaSource<unknown>, 'groupId' | 'takeBarrierPosition'>;
   /** Stable per job (and per parallel instance): a restarted job with the same id fences the old one and aborts its open transaction. */
   readonly transactionalId: string;
+  /** Item → record (default: strings/Buffers are values, `{ key, value, headers }` objects are records, the rest JSON). */
   readonly toRecord?: (item: T) => KafkaOutgoingRecord;
   /** Records per produce request inside a transaction (default 500). */
   readonly batchSize?: number;
