@@ -3,13 +3,17 @@ import type { StreamHandler } from './pipelineHandler.js';
 
 /** The part of a Fastify instance {@link fastifyRoute} uses (kept structural: fastify is not a dependency). */
 export interface FastifyLike {
+  /** Registers an encapsulated plugin; {@link fastifyRoute} adds its route inside the scope the plugin receives. */
   register(plugin: (scope: FastifyScope) => Promise<void>): unknown;
 }
 
 /** An encapsulated Fastify scope. */
 export interface FastifyScope {
+  /** Removes every body parser of the scope, so the handler reads the raw request body itself. */
   removeAllContentTypeParsers(): void;
+  /** Adds a body parser for the content type `type` (`'*'` for any) to the scope. */
   addContentTypeParser(type: string, parser: (request: unknown, payload: unknown, done: (err: Error | null, body?: unknown) => void) => void): void;
+  /** Declares a route of the scope: method(s), URL and handler. */
   route(options: {
     method: string | string[];
     url: string;

@@ -17,10 +17,12 @@ import { FormatError } from '@streamweave/formats';
  * @see {@link findHttpError}
  */
 export class HttpError extends StreamWeaveError {
+  /** Error name, always `'HttpError'`. */
   override readonly name = 'HttpError';
 
   /** @param status - HTTP status code to answer with. */
   constructor(
+    /** HTTP status code the response answers with. */
     readonly status: number,
     message: string,
     options?: StreamWeaveErrorOptions,

@@ -16,10 +16,13 @@ import { type ResponseEncoder, type TransformerResponse, ndjsonResponse } from '
 
 /** What the pipeline builder learns about the request. */
 export interface HttpRequestInfo {
+  /** HTTP method of the request, such as `'GET'` or `'POST'`. */
   readonly method: string;
   /** Path without the query string. */
   readonly path: string;
+  /** Parsed query-string parameters of the request URL. */
   readonly query: URLSearchParams;
+  /** Value of request header `name` (case-insensitive), repeated values joined with `, `; undefined when absent. */
   header(name: string): string | undefined;
   /** Aborted when the client disconnects. */
   readonly signal: AbortSignal;

@@ -22,10 +22,13 @@ export interface HttpRequestItem {
   readonly id: string;
   /** Name of the matched route (or the default route). */
   readonly route: string;
+  /** HTTP method of the request, such as `'GET'` or `'POST'`. */
   readonly method: string;
+  /** Request path without the query string. */
   readonly path: string;
   /** Values of `:name` and `*` segments. */
   readonly params: Readonly<Record<string, string>>;
+  /** Query-string parameters (the last value wins for a repeated name). */
   readonly query: Readonly<Record<string, string>>;
   /** Lower-cased request headers. */
   readonly headers: Readonly<Record<string, string>>;
@@ -39,6 +42,7 @@ export interface HttpResponseItem {
   readonly id: string;
   /** Default 200. */
   readonly status?: number;
+  /** Response headers, added to (and overriding) the default content-type header. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Strings and bytes are sent as they are; anything else as JSON. */
   readonly body?: unknown;
@@ -68,8 +72,11 @@ export interface RequestServerStats {
   readonly pending: number;
   /** Requests not yet taken by the graph. */
   readonly queued: number;
+  /** Requests answered with a response item from the graph. */
   readonly served: number;
+  /** Requests answered with a 504 because no response arrived within `timeoutMs`. */
   readonly timedOut: number;
+  /** Requests answered with a 404 because no route matched and there is no default route. */
   readonly notFound: number;
   /** Responses that arrived after a timeout or disconnect (dropped, counted here). */
   readonly late: number;

@@ -70,6 +70,7 @@ export function chunkedResponse(contentType = 'application/octet-stream'): Respo
 
 /** A response encoded by a byte-encoder transformer (such as `csvEncode()` from `@streamweave/formats`). */
 export interface TransformerResponse<O> {
+  /** Content-Type header of the response. */
   readonly contentType: string;
   /** Turns items into byte chunks, inside the per-request pipeline. */
   readonly transformer: Transformer<O, Uint8Array>;

@@ -28,7 +28,9 @@ export interface SseEndpointOptions<T> {
 
 /** Counters of an {@link SseEndpoint}. */
 export interface SseEndpointStats {
+  /** Clients currently connected. */
   readonly clients: number;
+  /** Events published since the endpoint was created. */
   readonly published: number;
   /** Id of the newest event (-1 before the first). */
   readonly lastId: number;

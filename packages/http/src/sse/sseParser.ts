@@ -5,8 +5,11 @@
 
 /** One dispatched event. */
 export interface ParsedSseEvent {
+  /** Last event id set by the stream (`''` when none), as sent by a reconnect in Last-Event-ID. */
   readonly id: string;
+  /** Event type (`'message'` when the stream set none). */
   readonly event: string;
+  /** Data lines of the event joined with `\n` (without the trailing newline). */
   readonly data: string;
 }
 

@@ -17,9 +17,11 @@ export interface ListenWebSocketOptions {
 
 /** A listening WebSocket server. */
 export interface ListeningWebSocketServer {
+  /** The underlying `ws` server; listen for its `connection` events. */
   readonly server: WebSocketServer;
   /** `ws://host:port` */
   readonly url: string;
+  /** Terminates every open connection and closes the server. */
   close(): Promise<void>;
 }
 

@@ -19,6 +19,7 @@ export interface WebSocketHubOptions<T> {
 
 /** Counters of a {@link WebSocketHub}. */
 export interface WebSocketHubStats {
+  /** Subscribers currently connected. */
   readonly subscribers: number;
   /** Messages dropped from full subscriber buffers (dropOldest). */
   readonly dropped: number;
