@@ -56,7 +56,9 @@ export type RestoreFrom = 'latest' | 'none' | { readonly savepoint: string };
 
 /** A pipeline or built graph: anything that can start a run and describe itself. */
 export interface CheckpointedJob<R> {
+  /** Starts a run with `options` (the coordinator passes its checkpoint hooks and the restored source positions through them). */
   start(options?: RunOptions): RunHandle<R>;
+  /** Describes the job's graph (nodes, ports, edges); the coordinator checks restored state against it and finds the sinks in it. */
   describe(): GraphDescription;
 }
 

@@ -31,14 +31,14 @@ export interface CheckpointMetadata {
 
 /**
  * Where checkpoint metadata lives. Writes are atomic, reads verify checksums and
- * throw {@link CorruptCheckpointError} naming the path.
+ * throw `CorruptCheckpointError` naming the path.
  *
  * @example
  * ```ts
  * const storage = memoryCheckpointStorage();
  * await storage.save(meta);
  * ```
- * @see {@link memoryCheckpointStorage}, `localCheckpointStorage` in `@streamweave/state/node`
+ * @see `memoryCheckpointStorage` in `@streamweave/state`, `localCheckpointStorage` in `@streamweave/state/node`
  */
 export interface CheckpointStorage {
   /** Human-readable location (a directory path, `memory:`…). */
@@ -53,7 +53,7 @@ export interface CheckpointStorage {
   remove(id: number): Promise<void>;
   /** Atomically writes a savepoint (state inlined) to `target` (default: inside the storage); returns its path. */
   saveSavepoint(meta: CheckpointMetadata, target?: string): Promise<string>;
-  /** Loads and verifies a savepoint from a path returned by {@link CheckpointStorage.saveSavepoint}. */
+  /** Loads and verifies a savepoint from a path returned by `saveSavepoint`. */
   loadSavepoint(path: string): Promise<CheckpointMetadata>;
 }
 

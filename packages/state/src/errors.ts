@@ -13,6 +13,7 @@ import { StreamWeaveError, type StreamWeaveErrorOptions } from '@streamweave/cor
  * @see {@link CheckpointCoordinator}
  */
 export class StateMismatchError extends StreamWeaveError {
+  /** Error name, always `'StateMismatchError'`. */
   override readonly name = 'StateMismatchError';
   constructor(
     message: string,
@@ -34,6 +35,7 @@ export class StateMismatchError extends StreamWeaveError {
  * @see {@link CheckpointStorage}
  */
 export class CorruptCheckpointError extends StreamWeaveError {
+  /** Error name, always `'CorruptCheckpointError'`. */
   override readonly name = 'CorruptCheckpointError';
   constructor(
     message: string,
@@ -55,6 +57,7 @@ export class CorruptCheckpointError extends StreamWeaveError {
  * ```
  */
 export class CheckpointFailedError extends StreamWeaveError {
+  /** Error name, always `'CheckpointFailedError'`. */
   override readonly name = 'CheckpointFailedError';
   constructor(
     message: string,

@@ -28,7 +28,7 @@ export interface SnapshotRequest {
 /**
  * The working state of one keyed operator during one run: state name → current key → value.
  * State primitives read and write the current key's values through it. Implement it only
- * for a custom store; operators get one from a {@link KeyedStateStoreFactory}.
+ * for a custom store; operators get one from a `KeyedStateStoreFactory`.
  *
  * @example
  * ```ts
@@ -37,7 +37,7 @@ export interface SnapshotRequest {
  * store.currentKey = '"a"';
  * store.set('n', 1);
  * ```
- * @see {@link KeyedStateStoreFactory}
+ * @see `KeyedStateStoreFactory` in `@streamweave/state`
  */
 export interface KeyedStateStore {
   /** JSON of the key being processed; every read and write below is scoped to it. */
@@ -51,7 +51,7 @@ export interface KeyedStateStore {
   /** Removes the current key's value of state `name`. */
   delete(name: string): void;
   /**
-   * Called once before any access: loads `snapshot` (what an earlier {@link KeyedStateStore.snapshot}
+   * Called once before any access: loads `snapshot` (what an earlier `snapshot()` call
    * returned, or `undefined` to start empty). Returns the entries it does not own (the
    * operator's timers) and state names the snapshot holds but the operator no longer declares.
    */
@@ -71,14 +71,14 @@ export interface KeyedStateStore {
 }
 
 /**
- * Opens a {@link KeyedStateStore} per keyed operator and run: pass one as `store` to
+ * Opens a `KeyedStateStore` per keyed operator and run: pass one as `store` to
  * `keyedProcess` (or to the aggregation patterns).
  *
  * @example
  * ```ts
  * keyedProcess({ keyBy: (x: string) => x, store: heapKeyedStore(), processElement() {} }, { name: 'p' });
  * ```
- * @see {@link heapKeyedStore}
+ * @see `heapKeyedStore` in `@streamweave/state`
  */
 export interface KeyedStateStoreFactory {
   /** Short name (`heap`, `lmdb`), shown in the operator's description. */

@@ -16,14 +16,14 @@ export type StateSnapshot = ReadonlyArray<readonly [string, string]>;
  * const backend: StateBackend = memoryBackend();
  * await backend.write(1, 'counts', [['a', '1']]);
  * ```
- * @see {@link memoryBackend}
+ * @see `memoryBackend` in `@streamweave/state`
  */
 export interface StateBackend {
   /** Short name, recorded in checkpoint metadata (`memory`, `lmdb`, `redis`, `sql`). */
   readonly name: string;
   /** Stores `snapshot` of `operatorId` for `checkpointId`, replacing any earlier write of the same pair. */
   write(checkpointId: number, operatorId: string, snapshot: StateSnapshot): Promise<void>;
-  /** Reads what {@link StateBackend.write} stored, or `undefined`. */
+  /** Reads what `write` stored, or `undefined`. */
   read(checkpointId: number, operatorId: string): Promise<StateSnapshot | undefined>;
   /** Deletes every snapshot of `checkpointId` (retention). */
   discard(checkpointId: number): Promise<void>;

@@ -34,7 +34,7 @@ type FileTxn = { readonly tmp: string; readonly final: string };
  * ```ts
  * await coordinator.run(pipeline().from(src).pipe(agg).to(exactlyOnceFileSink({ dir: './out', name: 'out' })));
  * ```
- * @see {@link twoPhaseCommitSink}, {@link readPartFiles}
+ * @see `twoPhaseCommitSink` in `@streamweave/state`, {@link readPartFiles}
  */
 export function exactlyOnceFileSink<T>(options: ExactlyOnceFileSinkOptions<T>): Consumer<T, TwoPhaseCommitResult> {
   if (!options || typeof options.dir !== 'string' || options.dir === '') {

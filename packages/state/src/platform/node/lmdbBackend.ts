@@ -15,7 +15,7 @@ export interface LmdbBackendOptions {
  * ```ts
  * const coordinator = new CheckpointCoordinator({ backend: lmdbBackend({ path: './state' }), storage: localCheckpointStorage('./checkpoints') });
  * ```
- * @see {@link redisBackend}, {@link sqlBackend}, {@link memoryBackend}
+ * @see {@link redisBackend}, {@link sqlBackend}, `memoryBackend` in `@streamweave/state`
  */
 export function lmdbBackend(options: LmdbBackendOptions): StateBackend & { readonly db: RootDatabase } {
   const db: RootDatabase = open({ path: options.path, encoding: 'json' });

@@ -41,7 +41,7 @@ export async function syncDir(dir: string): Promise<void> {
  * ```ts
  * const storage = localCheckpointStorage('./checkpoints');
  * ```
- * @see {@link CheckpointStorage}, {@link lmdbBackend}
+ * @see `CheckpointStorage` in `@streamweave/state`, {@link lmdbBackend}
  */
 export function localCheckpointStorage(dir: string): CheckpointStorage {
   mkdirSync(dir, { recursive: true });
