@@ -7,6 +7,7 @@ import { sleep, withRetries } from './internal/sleep.js';
 export interface DbIncrementalSourceOptions<T> extends NodeOptions {
   /** A knex instance (left open) or a knex config (created for the run, destroyed after it). */
   readonly connection: DbConnection;
+  /** Table to read rows from. */
   readonly table: string;
   /** A strictly increasing column (an identity id, a sequence, a unique insertion timestamp). */
   readonly column: string;

@@ -8,6 +8,7 @@ import { checkUpsert, type UpsertOptions, writeRows } from './internal/writeRows
 export interface DbSinkOptions<T> extends NodeOptions {
   /** A knex instance (left open) or a knex config (created for the run, destroyed after it). */
   readonly connection: DbConnection;
+  /** Table the rows are written to. */
   readonly table: string;
   /** Item → row (default: the item, which must be a plain object). */
   readonly toRow?: (item: T) => Record<string, unknown>;

@@ -9,6 +9,7 @@ import { checkUpsert, type UpsertOptions, writeRows } from './internal/writeRows
 export interface ExactlyOnceDbSinkOptions<T> extends NodeOptions {
   /** A knex instance, owned by the caller: commits can come after the input ended, so the sink never closes it. */
   readonly connection: Knex;
+  /** Table the rows are written to, in the same transaction that records the sink's epoch. */
   readonly table: string;
   /** Names this sink in the epochs table; unique per job and table (default: the table name). */
   readonly sinkId?: string;
