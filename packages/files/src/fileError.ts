@@ -29,6 +29,7 @@ export interface FileErrorOptions {
  * @see {@link readLines}, {@link writeLines}
  */
 export class FileError extends StreamWeaveError {
+  /** Error name, always `'FileError'`. */
   override readonly name = 'FileError';
   /** The file involved. */
   readonly path: string;

@@ -7,7 +7,7 @@ import { lineEncoding, type LineEncoding, offsetOf, positiveInt } from './intern
 import { FileError } from './fileError.js';
 import { LineTooLongError, onFileFailure } from './internal/policy.js';
 
-/** Options of {@link readGlob}. */
+/** Options of {@link (readGlob:1)}. */
 export interface ReadGlobOptions extends NodeOptions {
   /** Emit lines (default) or byte chunks. */
   readonly as?: 'lines' | 'chunks';
@@ -23,9 +23,11 @@ export interface ReadGlobOptions extends NodeOptions {
   readonly chunkSize?: number;
 }
 
-/** Position of a {@link readGlob} source: the current file and the byte offset in it. */
+/** Position of a {@link (readGlob:1)} source: the current file and the byte offset in it. */
 export interface GlobPosition {
+  /** Absolute path of the file being read. */
   readonly file: string;
+  /** Byte offset in that file after the last emitted line or chunk. */
   readonly offset: number;
 }
 
@@ -45,6 +47,7 @@ export interface GlobPosition {
  * @see {@link readLines}, {@link readChunks}
  */
 export function readGlob(pattern: string, options?: ReadGlobOptions & { readonly as?: 'lines' }): Producer<string>;
+/** Reads the byte chunks (`as: 'chunks'`) of every file that matches `pattern`, file after file in sorted path order. */
 export function readGlob(pattern: string, options: ReadGlobOptions & { readonly as: 'chunks' }): Producer<Uint8Array>;
 export function readGlob(pattern: string, options: ReadGlobOptions = {}): Producer<string> | Producer<Uint8Array> {
   if (typeof pattern !== 'string' || pattern.length === 0) {

@@ -42,7 +42,7 @@ export interface ReadLinesOptions extends NodeOptions {
  * ```ts
  * const { result } = await pipeline().from(readLines('access.log')).pipe(filter((l) => l.includes(' 500 '))).to(collect()).run();
  * ```
- * @see {@link readChunks}, {@link readGlob}, {@link writeLines}
+ * @see {@link readChunks}, {@link (readGlob:1)}, {@link writeLines}
  */
 export function readLines(path: string, options: ReadLinesOptions = {}): Producer<string> {
   requirePath('readLines', path);
