@@ -7,8 +7,11 @@ export type QoS = 0 | 1 | 2;
 
 /** One received message. */
 export interface MqttMessage<T> {
+  /** Topic the message was published to. */
   readonly topic: string;
+  /** Payload decoded by the source's `decode` option (UTF-8 text by default). */
   readonly payload: T;
+  /** QoS level the message was delivered with. */
   readonly qos: QoS;
   /** True for a retained message delivered on subscribe. */
   readonly retain: boolean;
