@@ -8,6 +8,7 @@ import { Serial } from './internal/serial.js';
 export interface RedisStreamSinkOptions<T> extends NodeOptions {
   /** `redis://` URL or ioredis options (default `redis://127.0.0.1:6379`). */
   readonly connection?: RedisConnection;
+  /** Key of the Redis stream the entries are appended to (`XADD`). */
   readonly stream: string;
   /** Item → entry fields (default: `{ data: <string or JSON> }`). */
   readonly toFields?: (item: T) => Readonly<Record<string, string | Buffer | number>>;

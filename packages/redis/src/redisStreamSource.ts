@@ -13,9 +13,11 @@ import { connect, describeConnection, type RedisConnection } from './internal/co
 
 /** One stream entry. */
 export interface RedisStreamEntry {
+  /** Key of the Redis stream the entry was read from. */
   readonly stream: string;
   /** Entry id, `<ms>-<seq>`. */
   readonly id: string;
+  /** Field-value pairs of the entry. */
   readonly fields: Readonly<Record<string, string>>;
 }
 
@@ -23,6 +25,7 @@ export interface RedisStreamEntry {
 export interface RedisStreamSourceOptions<T> extends NodeOptions {
   /** `redis://` URL or ioredis options (default `redis://127.0.0.1:6379`). */
   readonly connection?: RedisConnection;
+  /** Key of the Redis stream to read, through the consumer group. */
   readonly stream: string;
   /** Consumer group; created (with MKSTREAM) when missing, starting at `startId`. */
   readonly group: string;
