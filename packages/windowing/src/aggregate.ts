@@ -60,7 +60,9 @@ export function sum<T>(value: (item: T) => number): AggregateFunction<T, number,
 
 /** The accumulator of {@link average}. */
 export interface AverageAccumulator {
+  /** Sum of the values added so far. */
   sum: number;
+  /** Number of values added so far. */
   count: number;
 }
 

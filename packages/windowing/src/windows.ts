@@ -59,7 +59,7 @@ export interface WindowResult<K, R> {
 }
 
 /**
- * Creates a {@link TimeWindow}, checking start < end.
+ * Creates a {@link TimeWindow}, checking `start < end`.
  *
  * @example
  * ```ts

@@ -14,11 +14,17 @@
  * @see {@link WindowStateBackend}
  */
 export interface KeyedWindowStore<K, V> {
+  /** Returns the state of `key`, or undefined when it has none. */
   get(key: K): V | undefined;
+  /** Stores `value` as the state of `key`. */
   set(key: K, value: V): unknown;
+  /** Removes the state of `key`; true when it had one. */
   delete(key: K): boolean;
+  /** Removes the state of every key. */
   clear(): void;
+  /** Number of keys with state. */
   readonly size: number;
+  /** Iterates over the state of every key. */
   values(): IterableIterator<V>;
 }
 

@@ -22,7 +22,7 @@ export const TriggerResult = {
   FIRE_AND_PURGE: 'FIRE_AND_PURGE',
 } as const;
 
-/** One of the {@link TriggerResult} values. */
+/** One of the {@link (TriggerResult:variable)} values. */
 export type TriggerResult = (typeof TriggerResult)[keyof typeof TriggerResult];
 
 /**
@@ -56,7 +56,7 @@ export interface OnMergeContext extends TriggerContext {
 
 /**
  * Decides when a window fires and purges. Mirrors Flink's `Trigger`:
- * onElement / onEventTime / onProcessingTime return a {@link TriggerResult};
+ * onElement / onEventTime / onProcessingTime return a {@link (TriggerResult:type)};
  * merging windows (sessions) need `canMerge` and `onMerge`.
  *
  * @example
