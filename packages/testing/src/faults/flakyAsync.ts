@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@streamweave/core';
 
 /** A function built by {@link flakyAsync}, with counters. */
 export interface FlakyFunction<A extends unknown[], R> {
+  /** Calls the wrapped function, or rejects while injected failures remain. */
   (...args: A): Promise<R>;
   /** Calls so far. */
   readonly calls: number;

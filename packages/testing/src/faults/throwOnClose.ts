@@ -7,23 +7,7 @@ export interface ThrowOnCloseProducer<T> extends Producer<T> {
   readonly closeCalls: number;
 }
 
-/**
- * Nodes whose close fails, to check that the runtime (or your own node) neither
- * hides the run's real outcome nor skips other clean-up when closing throws.
- *
- * - `throwOnClose(items?, error?)` or `throwOnClose.producer(items?, error?)`:
- *   emits `items`, then its reader's `close()` throws `error`.
- * - `throwOnClose.consumer(error?)`: receives every item, then its finalization
- *   (the step that would flush and close a file or connection) rejects with `error`.
- *
- * @example
- * ```ts
- * const src = throwOnClose.producer([1, 2]);
- * const { result } = await pipeline().from(src).to(collect()).run(); // [1, 2]
- * src.closeCalls; // 1
- * ```
- * @see {@link failAt}, {@link flakyAsync}
- */
+/** The producer form of {@link throwOnClose}. */
 function throwOnCloseProducer<T>(
   items: readonly T[] = [],
   error: unknown = new Error('throwOnClose: close failed'),
@@ -55,6 +39,23 @@ function throwOnCloseConsumer<T>(error: unknown = new Error('throwOnClose: close
   }));
 }
 
+/**
+ * Nodes whose close fails, to check that the runtime (or your own node) neither
+ * hides the run's real outcome nor skips other clean-up when closing throws.
+ *
+ * - `throwOnClose(items?, error?)` or `throwOnClose.producer(items?, error?)`:
+ *   emits `items`, then its reader's `close()` throws `error`.
+ * - `throwOnClose.consumer(error?)`: receives every item, then its finalization
+ *   (the step that would flush and close a file or connection) rejects with `error`.
+ *
+ * @example
+ * ```ts
+ * const src = throwOnClose.producer([1, 2]);
+ * const { result } = await pipeline().from(src).to(collect()).run(); // [1, 2]
+ * src.closeCalls; // 1
+ * ```
+ * @see {@link failAt}, {@link flakyAsync}
+ */
 export const throwOnClose: {
   /** The producer (same as `throwOnClose.producer`). */
   <T>(items?: readonly T[], error?: unknown, options?: NodeOptions): ThrowOnCloseProducer<T>;
