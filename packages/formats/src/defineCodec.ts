@@ -23,10 +23,15 @@ export interface CodecOptions extends NodeOptions {
 
 /** What a codec knows about a failure; the helper adds format, source and component. */
 export interface FailureDetails {
+  /** What went wrong, without the format, source and component (the helper adds those). */
   readonly message: string;
+  /** Zero-based byte offset of the failure within the source's byte stream. */
   readonly byteOffset?: number;
+  /** One-based line number, for text formats. */
   readonly line?: number;
+  /** Zero-based index of the record that failed. */
   readonly recordIndex?: number;
+  /** Underlying error or thrown value that caused the failure, when there is one. */
   readonly cause?: unknown;
 }
 
@@ -46,6 +51,7 @@ export interface CodecSink<O> {
 
 /** A stateful codec: fed inputs one at a time, flushed once at the end. */
 export interface CodecCore<I> {
+  /** Feeds one input (a byte chunk for decoders, an item for encoders). */
   push(input: I): void;
   /** Input ended: emit what is buffered or report a truncation. */
   end(): void;

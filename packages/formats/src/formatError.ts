@@ -36,9 +36,10 @@ export interface FormatErrorOptions extends StreamWeaveErrorOptions {
  *   if (e instanceof FormatError) console.log(e.format, e.source, e.byteOffset, e.recordIndex);
  * }
  * ```
- * @see {@link StreamWeaveError}
+ * @see {@link @streamweave/core#StreamWeaveError}
  */
 export class FormatError extends StreamWeaveError {
+  /** Error name: `'FormatError'`, or the format's subclass name (such as `'CsvError'`). */
   override readonly name: string = 'FormatError';
   /** The format that failed, such as `csv`. */
   readonly format: string;

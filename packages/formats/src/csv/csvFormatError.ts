@@ -12,5 +12,6 @@ import { FormatError } from '../formatError.js';
  * @see {@link FormatError}
  */
 export class CsvError extends FormatError {
+  /** Error name, always `'CsvError'`. */
   override readonly name: string = 'CsvError';
 }

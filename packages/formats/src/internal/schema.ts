@@ -5,6 +5,7 @@
 
 /** A validator that follows the Standard Schema v1 contract (zod 4 schemas do). */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties: spec version, vendor name, `validate` function and optional type hints. */
   readonly '~standard': {
     readonly version: 1;
     readonly vendor: string;

@@ -12,5 +12,6 @@ import { FormatError } from '../formatError.js';
  * @see {@link FormatError}
  */
 export class JsonFormatError extends FormatError {
+  /** Error name, always `'JsonFormatError'`. */
   override readonly name: string = 'JsonFormatError';
 }

@@ -11,5 +11,6 @@ import { FormatError } from '../formatError.js';
  * @see {@link FormatError}
  */
 export class MsgpackError extends FormatError {
+  /** Error name, always `'MsgpackError'`. */
   override readonly name: string = 'MsgpackError';
 }

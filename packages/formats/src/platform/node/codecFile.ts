@@ -40,7 +40,7 @@ export interface WriteFileResult {
 const maxAttempts = 16;
 
 /**
- * Reads a file through any decoder built with {@link defineCodec} (every
+ * Reads a file through any decoder built with `defineCodec` (every
  * decoder of the StreamWeave formats packages): the file is read one chunk
  * per pull, only while downstream has credit, so memory holds one chunk and
  * the records decoded from it, whatever the file size.
@@ -112,7 +112,7 @@ export function codecFileSource<T>(type: string, path: string, decoder: Transfor
 }
 
 /**
- * Writes records to a file through any encoder built with {@link defineCodec}
+ * Writes records to a file through any encoder built with `defineCodec`
  * (`ndjsonEncode`, `csvEncode`, `arrowEncode`…): the file is created (or
  * truncated, or appended to with `append`) and the encoder's byte chunks are
  * written in order, one write at a time, holding the pipeline's credit while a

@@ -16,7 +16,7 @@ import { codecFileSink, codecFileSource, type ReadFileOptions, type WriteFileOpt
 const withSource = <O extends { readonly source?: string }>(options: O, file: string): O => ({ ...options, source: options.source ?? file });
 
 /**
- * Reads an NDJSON / JSON Lines file record by record ({@link ndjsonDecode} over
+ * Reads an NDJSON / JSON Lines file record by record (`ndjsonDecode` over
  * the file's chunks, errors naming the file, line, byte offset and record).
  *
  * @example
@@ -30,7 +30,7 @@ export function readNdjsonFile<T = unknown>(file: string, options: NdjsonDecodeO
 }
 
 /**
- * Writes records to an NDJSON file, one JSON text per line ({@link ndjsonEncode}).
+ * Writes records to an NDJSON file, one JSON text per line (`ndjsonEncode`).
  *
  * @example
  * ```ts
@@ -44,7 +44,7 @@ export function writeNdjsonFile<T = unknown>(file: string, options: NdjsonEncode
 
 /**
  * Streams the values at a JSON path of one (possibly huge) JSON file, such as
- * the elements of its top-level array ({@link jsonStreamDecode}: memory holds
+ * the elements of its top-level array (`jsonStreamDecode`: memory holds
  * one chunk and the values decoded from it).
  *
  * @example
@@ -58,7 +58,7 @@ export function readJsonFile<T = unknown>(file: string, options: JsonStreamDecod
 }
 
 /**
- * Reads a CSV file record by record ({@link csvDecode}: RFC 4180, dialects,
+ * Reads a CSV file record by record (`csvDecode`: RFC 4180, dialects,
  * header, typed columns; errors naming the file, line, byte offset and record).
  *
  * @example
@@ -72,7 +72,7 @@ export function readCsvFile<T = Record<string, unknown>>(file: string, options: 
 }
 
 /**
- * Writes records (objects or arrays) to a CSV file with correct quoting ({@link csvEncode}).
+ * Writes records (objects or arrays) to a CSV file with correct quoting (`csvEncode`).
  *
  * @example
  * ```ts
@@ -85,7 +85,7 @@ export function writeCsvFile<T extends object = Record<string, unknown>>(file: s
 }
 
 /**
- * Reads a file of concatenated MessagePack values ({@link msgpackDecode}).
+ * Reads a file of concatenated MessagePack values (`msgpackDecode`).
  *
  * @example
  * ```ts
@@ -98,7 +98,7 @@ export function readMsgpackFile<T = unknown>(file: string, options: MsgpackDecod
 }
 
 /**
- * Writes records as concatenated MessagePack values ({@link msgpackEncode}).
+ * Writes records as concatenated MessagePack values (`msgpackEncode`).
  *
  * @example
  * ```ts
