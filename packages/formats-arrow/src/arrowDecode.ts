@@ -5,7 +5,7 @@ import { ArrowFormatError } from './arrowFormatError.js';
 import { frameAt, FramingError, HeaderType, startsWithMagic } from './internal/ipcFraming.js';
 import { batchRows } from './internal/rows.js';
 
-/** Options of {@link arrowDecode}. */
+/** Options of {@link (arrowDecode:1)}. */
 export interface ArrowDecodeOptions extends CodecOptions {
   /** Emit one plain object per row (`rows`, default) or whole `RecordBatch`es (`batches`, for columnar operators). */
   readonly output?: 'rows' | 'batches';
@@ -36,6 +36,7 @@ export interface ArrowDecodeOptions extends CodecOptions {
  * @see {@link arrowEncode}
  */
 export function arrowDecode<T = Record<string, unknown>>(options?: ArrowDecodeOptions & { output?: 'rows' }): Transformer<Uint8Array, T>;
+/** Decodes Arrow IPC bytes into whole `RecordBatch`es (`output: 'batches'`), as each record batch message completes. */
 export function arrowDecode(options: ArrowDecodeOptions & { output: 'batches' }): Transformer<Uint8Array, RecordBatch>;
 export function arrowDecode(options: ArrowDecodeOptions = {}): Transformer<Uint8Array, unknown> {
   const output = options.output ?? 'rows';

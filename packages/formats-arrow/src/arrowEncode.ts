@@ -31,7 +31,7 @@ export interface ArrowEncodeOptions extends CodecOptions {
  * ```ts
  * pipeline().from(fromArray([{ id: 1, name: 'a' }])).pipe(arrowEncode({ format: 'file' })).to(writeChunks('out.arrow'));
  * ```
- * @see {@link arrowDecode}
+ * @see {@link (arrowDecode:1)}
  * @see {@link rowsToBatches}
  */
 export function arrowEncode<T = Record<string, unknown> | RecordBatch>(options: ArrowEncodeOptions = {}): Transformer<T, Uint8Array> {

@@ -8,8 +8,9 @@ import { FormatError } from '@streamweave/formats';
  * ```ts
  * run.catch((e) => { if (e instanceof ArrowFormatError) console.log(e.byteOffset, e.recordIndex); });
  * ```
- * @see {@link FormatError}
+ * @see {@link @streamweave/formats#FormatError}
  */
 export class ArrowFormatError extends FormatError {
+  /** Error name, always `'ArrowFormatError'`. */
   override readonly name: string = 'ArrowFormatError';
 }

@@ -9,16 +9,17 @@ import { type ArrowEncodeOptions, arrowEncode } from '../../arrowEncode.js';
 /**
  * Reads an Arrow IPC file (file or stream format, told apart by its magic
  * bytes) one chunk at a time: rows by default, RecordBatches with
- * `output: 'batches'`. Errors are {@link ArrowFormatError}s naming the file, the
+ * `output: 'batches'`. Errors are `ArrowFormatError`s naming the file, the
  * byte offset and the record index.
  *
  * @example
  * ```ts
  * const { result } = await pipeline().from(readArrowFile('trips.arrow')).to(collect()).run();
  * ```
- * @see {@link writeArrowFile}, {@link arrowDecode}
+ * @see {@link writeArrowFile}, `arrowDecode`
  */
 export function readArrowFile<T = Record<string, unknown>>(path: string, options?: ArrowDecodeOptions & ReadFileOptions & { output?: 'rows' }): Producer<T>;
+/** Reads an Arrow IPC file one chunk at a time as whole `RecordBatch`es (`output: 'batches'`). */
 export function readArrowFile(path: string, options: ArrowDecodeOptions & ReadFileOptions & { output: 'batches' }): Producer<RecordBatch>;
 export function readArrowFile(path: string, options: ArrowDecodeOptions & ReadFileOptions = {}): Producer<unknown> {
   return readCodecFile(path, arrowDecode({ ...options, source: options.source ?? path } as ArrowDecodeOptions & { output?: 'rows' }), options);
@@ -33,7 +34,7 @@ export function readArrowFile(path: string, options: ArrowDecodeOptions & ReadFi
  * ```ts
  * await pipeline().from(fromArray(rows)).to(writeArrowFile('rows.arrow', { format: 'file' })).run(); // { records, bytes }
  * ```
- * @see {@link readArrowFile}, {@link arrowEncode}
+ * @see {@link (readArrowFile:1)}, `arrowEncode`
  */
 export function writeArrowFile<T = Record<string, unknown> | RecordBatch>(path: string, options: ArrowEncodeOptions & WriteFileOptions = {}): Consumer<T, WriteFileResult> {
   return writeCodecFile<T>(path, arrowEncode<T>({ ...options, source: options.source ?? path }), options);
