@@ -45,7 +45,7 @@ export interface AvroDecodeOptions extends NodeOptions {
  *   .to(collect())
  *   .run();
  * ```
- * @see {@link avroEncode}, {@link readAvroFile}
+ * @see {@link avroEncode}, `readAvroFile` in `@streamweave/formats-avro/node`
  */
 export function avroDecode<T = unknown>(options: AvroDecodeOptions = {}): Transformer<Uint8Array, T> {
   // Parse the reader schema now, so a bad one fails when the pipeline is built.

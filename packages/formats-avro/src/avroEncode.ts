@@ -41,7 +41,7 @@ export interface AvroEncodeOptions extends NodeOptions {
  *   .to(writeFileSink('users.avro'))
  *   .run();
  * ```
- * @see {@link avroDecode}, {@link writeAvroFile}
+ * @see {@link avroDecode}, `writeAvroFile` in `@streamweave/formats-avro/node`
  */
 export function avroEncode<T = unknown>(options: AvroEncodeOptions): Transformer<T, Uint8Array> {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('avroEncode: options with a `schema` are required');

@@ -45,6 +45,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
+  /** Fetches the schema (JSON text) with global id `id` (`GET /schemas/ids/{id}`), cached on success. */
   getSchemaById(id: number): Promise<string> {
     let p = this.ids.get(id);
     if (!p) {
@@ -58,6 +59,7 @@ export class HttpSchemaRegistry implements SchemaRegistry {
     return p;
   }
 
+  /** Registers `schema` under `subject` (`POST /subjects/{subject}/versions`); resolves to its global id, cached on success. */
   register(subject: string, schema: string): Promise<number> {
     const key = `${subject}\u0000${schema}`;
     let p = this.registered.get(key);

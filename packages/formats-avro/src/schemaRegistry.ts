@@ -44,6 +44,7 @@ export interface SchemaRegistryErrorOptions extends StreamWeaveErrorOptions {
  * @see {@link SchemaRegistry}
  */
 export class SchemaRegistryError extends StreamWeaveError {
+  /** Error name, always `'SchemaRegistryError'`. */
   override readonly name: string = 'SchemaRegistryError';
   /** HTTP status, when the registry answered. */
   readonly status: number | undefined;
@@ -73,12 +74,14 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
   private readonly idByCanonical = new Map<string, number>();
   private readonly subjects = new Map<string, number[]>();
 
+  /** The schema (JSON text) with global id `id`; rejects with a {@link SchemaRegistryError} (status 404) when there is none. */
   async getSchemaById(id: number): Promise<string> {
     const schema = this.byId.get(id);
     if (schema === undefined) throw new SchemaRegistryError(`schema ${id} not found`, { status: 404, errorCode: 40403 });
     return schema;
   }
 
+  /** Registers `schema` under `subject` (one id per canonical form); resolves to its global id, rejects with status 422 when invalid. */
   async register(subject: string, schema: string): Promise<number> {
     let canonical: string;
     try {

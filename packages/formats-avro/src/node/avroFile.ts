@@ -53,16 +53,16 @@ const maxAttempts = 16;
  * current block plus the records of it already emitted, so a run restored from
  * a checkpoint continues exactly after the last record it had emitted.
  *
- * Corrupt blocks and truncated files raise an {@link AvroError} naming the file,
+ * Corrupt blocks and truncated files raise an `AvroError` naming the file,
  * byte offset and record index, routed by the source's error strategy (skip and
  * dead-letter go on with the next block; the dead letter is an
- * {@link AvroBadBlock}).
+ * `AvroBadBlock`).
  *
  * @example
  * ```ts
  * const { result } = await pipeline().from(readAvroFile<User>('users.avro')).to(collect()).run();
  * ```
- * @see {@link writeAvroFile}, {@link avroDecode}
+ * @see {@link writeAvroFile}, `avroDecode`
  */
 export function readAvroFile<T = unknown>(path: string, options: ReadAvroFileOptions = {}): Producer<T> {
   if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('readAvroFile: `path` must be a non-empty string');
@@ -195,14 +195,14 @@ export interface WriteAvroFileResult {
  * Writes records to an Avro object container file (created or truncated),
  * block by block; when a signal (checkpoint barrier, watermark) arrives the
  * open block is written, so the file holds every record before it. A record that
- * does not match the schema raises an {@link AvroError} routed by the sink's
+ * does not match the schema raises an `AvroError` routed by the sink's
  * error strategy.
  *
  * @example
  * ```ts
  * await pipeline().from(fromArray(users)).to(writeAvroFile('users.avro', { schema: userSchema, codec: 'snappy' })).run();
  * ```
- * @see {@link readAvroFile}, {@link avroEncode}
+ * @see {@link readAvroFile}, `avroEncode`
  */
 export function writeAvroFile<T = unknown>(path: string, options: WriteAvroFileOptions): Consumer<T, WriteAvroFileResult> {
   if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('writeAvroFile: `path` must be a non-empty string');
