@@ -19,9 +19,9 @@ export interface ParquetDecodeOptions extends ParquetReadOptions, NodeOptions {
  * object stream) into rows. Parquet keeps its metadata in a footer at the end,
  * so the bytes are buffered until the input ends (EndOfStream or completion);
  * then row groups are decoded one at a time, with projection and statistics
- * skipping as in {@link parquetSource}. Signals that arrive while bytes are
+ * skipping as in {@link (parquetSource:1)}. Signals that arrive while bytes are
  * buffered pass at once (the rows follow them); EndOfStream waits for the rows. When the file is at hand
- * (memory, a local path, an HTTP range reader), prefer {@link parquetSource},
+ * (memory, a local path, an HTTP range reader), prefer {@link (parquetSource:1)},
  * which reads by range and backpressures per row group.
  *
  * Truncated input, a missing footer and corrupt pages are
@@ -32,7 +32,7 @@ export interface ParquetDecodeOptions extends ParquetReadOptions, NodeOptions {
  * ```ts
  * pipeline().from(httpBodyChunks).pipe(parquetDecode({ source: url, columns: ['id'] })).to(collect());
  * ```
- * @see {@link parquetSource}
+ * @see {@link (parquetSource:1)}
  * @see {@link parquetEncode}
  */
 export function parquetDecode<T = Record<string, unknown>>(options: ParquetDecodeOptions = {}): Transformer<Uint8Array, T> {

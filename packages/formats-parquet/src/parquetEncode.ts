@@ -9,6 +9,7 @@ export type ParquetColumnType = 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBL
 
 /** One column to write. */
 export interface ParquetColumn {
+  /** Column name in the file, and the row property its values are read from. */
   readonly name: string;
   /** Default: from the first non-null value: number → DOUBLE, bigint → INT64, boolean, string, Date → TIMESTAMP, Uint8Array → BYTE_ARRAY, other objects → JSON. */
   readonly type?: ParquetColumnType;
@@ -52,7 +53,7 @@ const codecs = { snappy: 'SNAPPY', zstd: 'ZSTD', gzip: 'GZIP', uncompressed: 'UN
  * pipeline().from(rows).pipe(parquetEncode({ rowGroupSize: 50_000, compression: 'zstd', compressors: await zstdCompressors() }))
  *   .to(writeChunks('out.parquet'));
  * ```
- * @see {@link parquetSource}
+ * @see {@link (parquetSource:1)}
  */
 export function parquetEncode<T = Record<string, unknown>>(options: ParquetEncodeOptions = {}): Transformer<T, Uint8Array> {
   const rowGroupSize = options.rowGroupSize ?? 100_000;

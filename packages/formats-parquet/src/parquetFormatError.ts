@@ -9,8 +9,9 @@ import { FormatError } from '@streamweave/formats';
  * ```ts
  * run.catch((e) => { if (e instanceof ParquetFormatError) console.log(e.source, e.byteOffset, e.recordIndex); });
  * ```
- * @see {@link FormatError}
+ * @see {@link @streamweave/formats#FormatError}
  */
 export class ParquetFormatError extends FormatError {
+  /** Error name, always `'ParquetFormatError'`. */
   override readonly name: string = 'ParquetFormatError';
 }

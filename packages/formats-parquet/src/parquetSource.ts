@@ -5,7 +5,7 @@ import { checkReadOptions, memoryBuffer, type ParquetReadOptions, type RowGroupI
 import { checkRowGroupPages } from './internal/pageHeaders.js';
 import { ParquetFormatError } from './parquetFormatError.js';
 
-/** Options of {@link parquetSource}. */
+/** Options of {@link (parquetSource:1)}. */
 export interface ParquetSourceOptions extends ParquetReadOptions, NodeOptions {
   /** Name of the file or object, put into every error. */
   readonly source?: string;
@@ -42,6 +42,7 @@ export interface ParquetSourceOptions extends ParquetReadOptions, NodeOptions {
  * @see {@link parquetEncode}
  */
 export function parquetSource<T = Record<string, unknown>>(file: Uint8Array | ArrayBuffer | AsyncBuffer, options?: ParquetSourceOptions & { output?: 'rows' }): Producer<T>;
+/** Reads Parquet data (bytes or an AsyncBuffer) row group by row group, emitting one array of rows per group (`output: 'rowGroups'`). */
 export function parquetSource<T = Record<string, unknown>>(file: Uint8Array | ArrayBuffer | AsyncBuffer, options: ParquetSourceOptions & { output: 'rowGroups' }): Producer<T[]>;
 export function parquetSource<T>(file: Uint8Array | ArrayBuffer | AsyncBuffer, options: ParquetSourceOptions = {}): Producer<T> {
   const buffer = toAsyncBuffer(file);

@@ -4,8 +4,11 @@ import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 
 /** Min / max / null count of one column in one row group, from the file's statistics. */
 export interface ColumnStatistics {
+  /** Smallest value of the column in the row group, as stored by the writer. */
   readonly min: unknown;
+  /** Largest value of the column in the row group, as stored by the writer. */
   readonly max: unknown;
+  /** Number of nulls in the column in the row group, or undefined when the writer did not store it. */
   readonly nullCount: number | undefined;
 }
 
@@ -21,7 +24,7 @@ export interface RowGroupInfo {
   readonly columns: Readonly<Record<string, ColumnStatistics | undefined>>;
 }
 
-/** Options shared by {@link parquetSource} and {@link parquetDecode}. */
+/** Options shared by {@link (parquetSource:1)} and {@link parquetDecode}. */
 export interface ParquetReadOptions {
   /** Columns to read (projection); default all. Unread column chunks are not even fetched. */
   readonly columns?: readonly string[];

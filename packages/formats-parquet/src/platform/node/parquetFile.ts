@@ -9,19 +9,20 @@ import { type ParquetEncodeOptions, parquetEncode } from '../../parquetEncode.js
 import { parquetSource, type ParquetSourceOptions } from '../../parquetSource.js';
 
 /**
- * Reads a Parquet file row group by row group ({@link parquetSource}): only the
+ * Reads a Parquet file row group by row group (`parquetSource`): only the
  * footer and the byte ranges of the projected columns of the row groups kept by
  * `rowGroupFilter` are read from disk, so memory holds one row group whatever
  * the file size. Replayable (`{ rowGroup, row }` positions); errors are
- * {@link ParquetFormatError}s naming the file.
+ * `ParquetFormatError`s naming the file.
  *
  * @example
  * ```ts
  * const { result } = await pipeline().from(readParquetFile('trips.parquet', { columns: ['id', 'fare'] })).to(collect()).run();
  * ```
- * @see {@link writeParquetFile}, {@link parquetSource}
+ * @see {@link writeParquetFile}, `parquetSource`
  */
 export function readParquetFile<T = Record<string, unknown>>(path: string, options?: ParquetSourceOptions & { output?: 'rows' }): Producer<T>;
+/** Reads a Parquet file row group by row group, emitting one array of rows per row group (`output: 'rowGroups'`). */
 export function readParquetFile<T = Record<string, unknown>>(path: string, options: ParquetSourceOptions & { output: 'rowGroups' }): Producer<T[]>;
 export function readParquetFile(path: string, options: ParquetSourceOptions = {}): Producer<unknown> {
   if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('readParquetFile: `path` must be a non-empty string');
@@ -29,7 +30,7 @@ export function readParquetFile(path: string, options: ParquetSourceOptions = {}
 }
 
 /**
- * Writes rows to a Parquet file ({@link parquetEncode}: one row group per
+ * Writes rows to a Parquet file (`parquetEncode`: one row group per
  * `rowGroupSize` rows and at every checkpoint barrier, snappy / zstd / gzip
  * compression), created or truncated, synced and closed at the end.
  *
@@ -37,7 +38,7 @@ export function readParquetFile(path: string, options: ParquetSourceOptions = {}
  * ```ts
  * await pipeline().from(fromArray(rows)).to(writeParquetFile('rows.parquet', { compression: 'zstd' })).run(); // { records, bytes }
  * ```
- * @see {@link readParquetFile}, {@link parquetEncode}
+ * @see {@link (readParquetFile:1)}, `parquetEncode`
  */
 export function writeParquetFile<T = Record<string, unknown>>(path: string, options: ParquetEncodeOptions & WriteFileOptions = {}): Consumer<T, WriteFileResult> {
   if (options.append === true) throw new InvalidArgumentError('writeParquetFile: a Parquet file cannot be appended to (its footer ends it)');
