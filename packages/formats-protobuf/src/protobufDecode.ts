@@ -37,7 +37,7 @@ export interface ProtobufDecodeOptions extends NodeOptions {
  * const User = await loadProtoType('user.proto', 'app.User');
  * pipeline().from(readFileChunks('users.bin')).pipe(protobufDecode(User, { toObject: { longs: String } })).to(collect());
  * ```
- * @see {@link protobufEncode}, {@link readProtobufFile}
+ * @see {@link protobufEncode}, `readProtobufFile` in `@streamweave/formats-protobuf/node`
  */
 export function protobufDecode<T = unknown>(codec: MessageCodec, options: ProtobufDecodeOptions = {}): Transformer<Uint8Array, T> {
   requireCodec('protobufDecode', codec);

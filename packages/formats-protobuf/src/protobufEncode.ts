@@ -53,7 +53,7 @@ export function inputMode(component: string, codec: MessageCodec, input: unknown
  * ```ts
  * pipeline().from(fromArray(users)).pipe(protobufEncode(User)).to(writeFileSink('users.bin'));
  * ```
- * @see {@link protobufDecode}, {@link writeProtobufFile}
+ * @see {@link protobufDecode}, `writeProtobufFile` in `@streamweave/formats-protobuf/node`
  */
 export function protobufEncode<T = unknown>(codec: MessageCodec, options: ProtobufEncodeOptions = {}): Transformer<T, Uint8Array> {
   requireCodec('protobufEncode', codec);

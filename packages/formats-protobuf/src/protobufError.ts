@@ -1,6 +1,6 @@
 import { FormatError, type FormatErrorOptions } from '@streamweave/formats';
 
-/** Options of {@link ProtobufError}: a {@link FormatError}'s, without the format (always `protobuf`). */
+/** Options of {@link ProtobufError}: a {@link @streamweave/formats#FormatError}'s, without the format (always `protobuf`). */
 export type ProtobufErrorOptions = Omit<FormatErrorOptions, 'format'>;
 
 /**
@@ -13,9 +13,10 @@ export type ProtobufErrorOptions = Omit<FormatErrorOptions, 'format'>;
  * ```ts
  * try { await run; } catch (e) { if (e instanceof ProtobufError) console.log(e.byteOffset, e.recordIndex); }
  * ```
- * @see {@link FormatError}, {@link protobufDecode}
+ * @see {@link @streamweave/formats#FormatError}, {@link protobufDecode}
  */
 export class ProtobufError extends FormatError {
+  /** Error name, always `'ProtobufError'`. */
   override readonly name: string = 'ProtobufError';
   constructor(message: string, options: ProtobufErrorOptions = {}) {
     super(message, { ...options, format: 'protobuf' });

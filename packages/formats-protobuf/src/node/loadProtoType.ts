@@ -10,14 +10,14 @@ export interface LoadProtoTypeOptions {
 /**
  * Loads `.proto` files at run time (with their imports, resolved relative to
  * each file; `google/protobuf/*.proto` well-known types are built in) and
- * returns the message type `typeName`, a {@link MessageCodec} for
- * {@link protobufDecode} and {@link protobufEncode}.
+ * returns the message type `typeName`, a `MessageCodec` for
+ * `protobufDecode` and `protobufEncode`.
  *
  * @example
  * ```ts
  * const User = await loadProtoType('schemas/user.proto', 'app.User');
  * ```
- * @see {@link protobufDecode}
+ * @see `protobufDecode`
  */
 export async function loadProtoType(files: string | readonly string[], typeName: string, options: LoadProtoTypeOptions = {}): Promise<protobuf.Type> {
   const list = typeof files === 'string' ? [files] : [...files];

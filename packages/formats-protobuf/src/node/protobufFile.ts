@@ -38,7 +38,7 @@ const maxAttempts = 16;
  * Reads the messages of a length-delimited Protocol Buffers file, one chunk at a
  * time. Replayable: its position is the byte offset of the next message, so a
  * run restored from a checkpoint continues right after the last message it had
- * emitted. Bad messages raise a {@link ProtobufError} (file, offset, index) routed
+ * emitted. Bad messages raise a `ProtobufError` (file, offset, index) routed
  * by the source's error strategy.
  *
  * @example
@@ -46,7 +46,7 @@ const maxAttempts = 16;
  * const User = await loadProtoType('user.proto', 'app.User');
  * await pipeline().from(readProtobufFile('users.bin', User, { toObject: true })).to(collect()).run();
  * ```
- * @see {@link writeProtobufFile}, {@link protobufDecode}
+ * @see {@link writeProtobufFile}, `protobufDecode`
  */
 export function readProtobufFile<T = unknown>(path: string, codec: MessageCodec, options: ReadProtobufFileOptions = {}): Producer<T> {
   if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('readProtobufFile: `path` must be a non-empty string');
@@ -130,7 +130,7 @@ export function readProtobufFile<T = unknown>(path: string, codec: MessageCodec,
 
 /** Options of {@link writeProtobufFile}. */
 export interface WriteProtobufFileOptions extends NodeOptions {
-  /** How records are given: `message` (default) or `json`, as in {@link protobufEncode}. */
+  /** How records are given: `message` (default) or `json`, as in `protobufEncode`. */
   readonly input?: 'message' | 'json';
   /** Check records with the codec's `verify` in `message` mode (default true). */
   readonly verify?: boolean;
@@ -151,13 +151,13 @@ const flushBytes = 64 * 1024;
  * Writes records as a length-delimited Protocol Buffers file (created or
  * truncated). Bytes are buffered up to 64 KiB and written when a signal
  * (checkpoint barrier, watermark) passes and at the end. A record the type
- * rejects raises a {@link ProtobufError} routed by the sink's error strategy.
+ * rejects raises a `ProtobufError` routed by the sink's error strategy.
  *
  * @example
  * ```ts
  * await pipeline().from(fromArray(users)).to(writeProtobufFile('users.bin', User)).run();
  * ```
- * @see {@link readProtobufFile}, {@link protobufEncode}
+ * @see {@link readProtobufFile}, `protobufEncode`
  */
 export function writeProtobufFile<T = unknown>(path: string, codec: MessageCodec, options: WriteProtobufFileOptions = {}): Consumer<T, WriteProtobufFileResult> {
   if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('writeProtobufFile: `path` must be a non-empty string');
