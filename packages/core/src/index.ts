@@ -1,5 +1,5 @@
 /**
- * @streamweave/core: typed, backpressured stream pipelines and graphs.
+ * `@streamweave/core`: typed, backpressured stream pipelines and graphs.
  *
  * @packageDocumentation
  */

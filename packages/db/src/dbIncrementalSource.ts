@@ -34,8 +34,8 @@ export interface DbIncrementalSourceOptions<T> extends NodeOptions {
 const jsonValue = (v: unknown): string | number => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : (v as string | number));
 
 /**
- * Follows a table by a monotonic column: polls `where column > last order by column
- * limit batchSize`, emits the rows, and waits `pollIntervalMs` on the run's clock when
+ * Follows a table by a monotonic column: polls
+ * `where column > last order by column limit batchSize`, emits the rows, and waits `pollIntervalMs` on the run's clock when
  * nothing is new. Its position is the last emitted column value, recorded at each
  * checkpoint barrier, so a restored run continues exactly after the last checkpointed
  * row (replayable: at-least-once to any sink, exactly-once with {@link exactlyOnceDbSink}).

@@ -1,5 +1,5 @@
 /**
- * @streamweave/db — SQL databases through knex (PostgreSQL, MariaDB / MySQL, SQLite):
+ * `@streamweave/db` — SQL databases through knex (PostgreSQL, MariaDB / MySQL, SQLite):
  * a cursor-streaming query source, a resumable incremental source, a batched
  * insert / upsert sink and an exactly-once sink with an epochs table.
  *

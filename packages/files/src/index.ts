@@ -1,5 +1,5 @@
 /**
- * @streamweave/files: file producers and consumers for Node — replayable line and
+ * `@streamweave/files`: file producers and consumers for Node — replayable line and
  * chunk readers with tail mode, glob reading, rotating line/chunk writers, and the
  * atomic temp-file-and-rename building block of exactly-once file sinks.
  *

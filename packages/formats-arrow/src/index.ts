@@ -1,5 +1,5 @@
 /**
- * @streamweave/formats-arrow: Apache Arrow IPC (stream and file formats) as
+ * `@streamweave/formats-arrow`: Apache Arrow IPC (stream and file formats) as
  * decode/encode transformers, and a batch mode in which operators pass
  * RecordBatches instead of rows.
  *

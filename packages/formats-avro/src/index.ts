@@ -1,5 +1,5 @@
 /**
- * @streamweave/formats-avro: Apache Avro codecs as StreamWeave transformers.
+ * `@streamweave/formats-avro`: Apache Avro codecs as StreamWeave transformers.
  * Object container files (null / deflate / snappy) decoded across arbitrary
  * chunk boundaries and written block by block, schema evolution with reader
  * schemas, single-object encoding and the Confluent wire format with a schema

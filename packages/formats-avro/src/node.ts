@@ -1,5 +1,5 @@
 /**
- * Node entry of @streamweave/formats-avro: Avro container files on disk.
+ * Node entry of `@streamweave/formats-avro`: Avro container files on disk.
  *
  * @packageDocumentation
  */

@@ -1,5 +1,5 @@
 /**
- * @streamweave/formats-parquet: Apache Parquet for StreamWeave, on hyparquet
+ * `@streamweave/formats-parquet`: Apache Parquet for StreamWeave, on hyparquet
  * and hyparquet-writer (pure JavaScript, browser-safe). Streaming reads by row
  * group with column projection and statistics-based row-group skipping, and
  * writes with row-group size and snappy / zstd compression.

@@ -1,5 +1,5 @@
 /**
- * Node entry of @streamweave/formats-protobuf: `.proto` loading and
+ * Node entry of `@streamweave/formats-protobuf`: `.proto` loading and
  * length-delimited files on disk.
  *
  * @packageDocumentation

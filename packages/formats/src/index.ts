@@ -1,5 +1,5 @@
 /**
- * @streamweave/formats: browser-safe codecs (JSON / NDJSON, CSV, MessagePack)
+ * `@streamweave/formats`: browser-safe codecs (JSON / NDJSON, CSV, MessagePack)
  * as decode/encode transformers over Uint8Array chunks, and the shared
  * {@link FormatError} every StreamWeave codec raises.
  *

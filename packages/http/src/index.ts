@@ -1,5 +1,5 @@
 /**
- * @streamweave/http: HTTP middleware (Express, Fastify, Web-standard), a
+ * `@streamweave/http`: HTTP middleware (Express, Fastify, Web-standard), a
  * request-per-item graph server, WebSocket, Server-Sent Events and HTTP polling.
  *
  * @packageDocumentation

@@ -1,5 +1,5 @@
 /**
- * @streamweave/kafka: Kafka source with consumer groups and checkpointed offsets, batching
+ * `@streamweave/kafka`: Kafka source with consumer groups and checkpointed offsets, batching
  * and transactional sinks, a dead-letter topic, and admin helpers. kafkajs sits behind
  * the small {@link KafkaClient} interface.
  *

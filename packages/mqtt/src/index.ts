@@ -1,5 +1,5 @@
 /**
- * @streamweave/mqtt — MQTT through mqtt.js: a pull-driven source (QoS 0/1/2,
+ * `@streamweave/mqtt` — MQTT through mqtt.js: a pull-driven source (QoS 0/1/2,
  * persistent sessions, shared subscriptions, wildcards, retained messages, acks
  * delayed until the pipeline takes a message) and a publishing sink.
  *

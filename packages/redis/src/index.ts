@@ -1,5 +1,5 @@
 /**
- * @streamweave/redis: Redis Streams source with consumer groups (XREADGROUP, XACK after
+ * `@streamweave/redis`: Redis Streams source with consumer groups (XREADGROUP, XACK after
  * checkpoints, XAUTOCLAIM recovery) and a pipelined XADD sink with MAXLEN trimming.
  *
  * @packageDocumentation

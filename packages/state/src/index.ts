@@ -1,5 +1,5 @@
 /**
- * @streamweave/state — keyed state, checkpoints, recovery, offsets and exactly-once
+ * `@streamweave/state` — keyed state, checkpoints, recovery, offsets and exactly-once
  * output. This entry is browser-safe; Node-only backends, checkpoint storage and
  * file sinks are in `@streamweave/state/node`.
  *

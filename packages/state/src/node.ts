@@ -1,5 +1,5 @@
 /**
- * @streamweave/state/node — Node-only parts: the LMDB, Redis and SQL backends, the
+ * `@streamweave/state/node` — Node-only parts: the LMDB, Redis and SQL backends, the
  * LMDB keyed working store (larger-than-memory keyed state),
  * checkpoint storage in a local directory, the exactly-once file sink and a
  * replayable line file source.

@@ -1,5 +1,5 @@
 /**
- * @streamweave/testing: helpers to test StreamWeave operators and pipelines —
+ * `@streamweave/testing`: helpers to test StreamWeave operators and pipelines —
  * run an operator over data and signals, collect elements, virtual time,
  * marble timelines, fault injection, and codec helpers (run a decoder over
  * chunks, cut and corrupt bytes for property tests). Browser-safe.

@@ -1,5 +1,5 @@
 /**
- * @streamweave/windowing: event time, watermarks, window assigners, triggers,
+ * `@streamweave/windowing`: event time, watermarks, window assigners, triggers,
  * evictors and allowed lateness, with Flink's semantics.
  *
  * @packageDocumentation

@@ -51,7 +51,7 @@ export interface WindowAssigner<T> {
 export interface TimeWindowOptions {
   /** Event time (default) or processing time. */
   readonly time?: TimeCharacteristic;
-  /** Shifts the epoch alignment of windows, like Flink's offset (for time zones). |offset| < size (or slide). */
+  /** Shifts the epoch alignment of windows, like Flink's offset (for time zones). `|offset| < size` (or slide). */
   readonly offset?: number;
 }
 

@@ -4,7 +4,7 @@ import type { Evictor, EvictorOptions } from './evictor.js';
 
 /**
  * Keeps only items whose timestamp is within `windowMs` of the newest item in
- * the window (Flink's `TimeEvictor`: keeps timestamp > max − windowMs).
+ * the window (Flink's `TimeEvictor`: keeps `timestamp > max − windowMs`).
  *
  * @example
  * ```ts

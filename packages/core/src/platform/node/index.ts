@@ -1,5 +1,5 @@
 /**
- * @streamweave/core/node: Node-only pieces of the core library (selected by the
+ * `@streamweave/core/node`: Node-only pieces of the core library (selected by the
  * `node` export condition).
  *
  * @packageDocumentation

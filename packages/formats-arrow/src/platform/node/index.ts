@@ -1,5 +1,5 @@
 /**
- * Node entry of @streamweave/formats-arrow: Arrow IPC files on disk.
+ * Node entry of `@streamweave/formats-arrow`: Arrow IPC files on disk.
  *
  * @packageDocumentation
  */

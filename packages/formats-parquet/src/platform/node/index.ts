@@ -1,5 +1,5 @@
 /**
- * Node entry of @streamweave/formats-parquet: Parquet files on disk.
+ * Node entry of `@streamweave/formats-parquet`: Parquet files on disk.
  *
  * @packageDocumentation
  */

@@ -1,5 +1,5 @@
 /**
- * Node entry of @streamweave/formats: files on disk read through a decoder or
+ * Node entry of `@streamweave/formats`: files on disk read through a decoder or
  * written through an encoder — `readNdjsonFile`, `readJsonFile`, `readCsvFile`,
  * `readMsgpackFile` and their writers, plus the generic `readCodecFile` /
  * `writeCodecFile` that the other formats packages build on.
