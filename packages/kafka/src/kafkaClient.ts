@@ -94,7 +94,7 @@ export interface KafkaTransactionHandle {
   send(messages: readonly KafkaOutgoing[], compression: KafkaCompression): Promise<void>;
   /** Adds the consumer group's next-offsets to the transaction (they commit with it). */
   sendOffsets(groupId: string, offsets: KafkaOffsets): Promise<void>;
-  /** Commits the transaction: its records and offsets become visible to read_committed consumers. */
+  /** Commits the transaction: its records become visible to read_committed consumers and its offsets are committed. */
   commit(): Promise<void>;
   /** Aborts the transaction: its records are discarded and its offsets are not committed. */
   abort(): Promise<void>;
