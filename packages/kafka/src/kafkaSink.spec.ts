@@ -1,4 +1,5 @@
-import { checkpointBarrier, defineProducer, type Element, map, onError, pipeline, StreamWeaveError, type DeadLetter } from '@streamweave/core';
+import { checkpointBarrier, defineProducer, type Element, fromObservable, map, onError, pipeline, range, StreamWeaveError, VirtualClock, type DeadLetter } from '@streamweave/core';
+import { Subject } from 'rxjs';
 import { kafkaDeadLetter, kafkaSink, kafkaSource, kafkaTransactionalSink, type KafkaClient, type KafkaOutgoing } from './index.js';
 
 /** An in-memory client that logs what the sinks ask of it (unit tests of the sinks' own logic). */
@@ -65,6 +66,58 @@ describe('kafkaSink', () => {
       ['out', 1, []],
       ['out', 'end', []],
     ]);
+  });
+
+  it('sends a batch that is not full after lingerMs (a slow stream is not held until a barrier)', async () => {
+    const log: string[] = [];
+    const clock = new VirtualClock(0);
+    const input = new Subject<string>();
+    const run = pipeline()
+      .from(fromObservable(input))
+      .to(kafkaSink({ client: fakeClient(log), topic: 't', batchSize: 100, lingerMs: 20, compression: 'none' }))
+      .run({ clock });
+    await clock.advanceBy(0);
+    input.next('a');
+    input.next('b');
+    await clock.advanceBy(19);
+    await settle();
+    expect(log.filter((l) => l.startsWith('send'))).toEqual([]);
+    await clock.advanceBy(1);
+    await settle();
+    expect(log.filter((l) => l.startsWith('send'))).toEqual(['send[none] t:a,t:b']);
+    input.next('c');
+    input.complete();
+    await clock.advanceBy(0);
+    expect(await run).toMatchObject({ result: { records: 3, batches: 2 } });
+    expect(() => kafkaSink({ client: fakeClient([]), topic: 't', lingerMs: -1 })).toThrow('kafkaSink: `lingerMs` must be a non-negative number of ms, got -1');
+  });
+
+  it('a batch larger than the credit window still goes out (records hold credit until acknowledged)', async () => {
+    const log: string[] = [];
+    const { result } = await pipeline()
+      .from(range(0, 50))
+      .to(kafkaSink({ client: fakeClient(log), topic: 't', batchSize: 40, compression: 'none' }))
+      .run({ creditWindow: 8 });
+    expect(result).toEqual({ records: 50, batches: 7 });
+  });
+
+  it('connects while the source starts; a failed connection fails the run at the first flush, naming the brokers', async () => {
+    const client: KafkaClient = { ...fakeClient([]), producer: () => Promise.reject(new Error('ECONNREFUSED')) };
+    await expect(pipeline().from(scripted(['a'])).to(kafkaSink({ client, topic: 't' })).run()).rejects.toThrow(
+      '[kafkaSink "kafkaSink"] kafkaSink: cannot connect to Kafka at fake:9092: ECONNREFUSED',
+    );
+  });
+
+  it('a send that fails after lingerMs fails the run at the next record', async () => {
+    const input = new Subject<string>();
+    const run = pipeline()
+      .from(fromObservable(input))
+      .to(kafkaSink({ client: fakeClient([], true), topic: 't', lingerMs: 1 }))
+      .run();
+    input.next('a');
+    await settle();
+    input.next('b');
+    await expect(run).rejects.toThrow('[kafkaSink "kafkaSink"] kafkaSink: producing 1 records failed: broker said no');
   });
 
   it('fails the run with the send error, naming the sink', async () => {

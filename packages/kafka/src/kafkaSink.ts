@@ -22,6 +22,12 @@ export interface KafkaSinkOptions<T> extends NodeOptions {
   readonly toRecord?: (item: T) => KafkaOutgoingRecord;
   /** Records per produce request (default 500). */
   readonly batchSize?: number;
+  /**
+   * Longest a record waits in a batch that is not full, in ms on the run's clock (default 5, like
+   * Kafka's `linger.ms`): a slow stream is sent promptly, and a batch larger than the run's credit
+   * window (records hold credit until acknowledged) still goes out.
+   */
+  readonly lingerMs?: number;
   /** Compression of each batch (default `'gzip'`). */
   readonly compression?: KafkaCompression;
   /** Idempotent producer (default true): broker-side deduplication of retried batches. */
@@ -54,6 +60,10 @@ export interface KafkaSinkResult {
 export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSinkResult> {
   validateSink('kafkaSink', options);
   const batchSize = options.batchSize ?? 500;
+  const lingerMs = options.lingerMs ?? 5;
+  if (!(typeof lingerMs === 'number' && lingerMs >= 0 && Number.isFinite(lingerMs))) {
+    throw new InvalidArgumentError(`kafkaSink: \`lingerMs\` must be a non-negative number of ms, got ${String(lingerMs)}`);
+  }
   const compression = options.compression ?? 'gzip';
   const userToRecord = options.toRecord;
   const topic = options.topic;
@@ -65,7 +75,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
   };
   return defineConsumer<T, KafkaSinkResult>(
     'kafkaSink',
-    { topic: options.topic, batchSize, compression, idempotent: options.idempotent ?? true },
+    { topic: options.topic, batchSize, lingerMs, compression, idempotent: options.idempotent ?? true },
     options,
     (ctx) => {
       const serial = new Serial();
@@ -82,7 +92,10 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
             cause: e,
           });
         }));
+      let cancelLinger: (() => void) | undefined;
       const flush = (): Promise<void> => {
+        cancelLinger?.();
+        cancelLinger = undefined;
         if (batch.length === 0) return serial.settled();
         const out = batch;
         const held = holds;
@@ -115,6 +128,9 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
       };
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaSink' });
+      // Connect now, while the source joins its group, rather than when the first batch is
+      // full: the two handshakes overlap (a failure surfaces at the first flush).
+      connect().catch(() => undefined);
       return {
         // item() stays synchronous: a pending promise would let the next barrier overtake
         // queued items. Each record holds its credit until its batch is acknowledged instead,
@@ -125,6 +141,12 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           batch.push(toOutgoing(value as T));
           holds.push(ctx.hold());
           if (batch.length >= batchSize) void flush().catch(() => undefined);
+          else if (cancelLinger === undefined) {
+            cancelLinger = ctx.clock.schedule(() => {
+              cancelLinger = undefined;
+              void flush().catch(() => undefined);
+            }, lingerMs);
+          }
         },
         signal(s) {
           if (!isCheckpointBarrier(s)) return;
@@ -143,6 +165,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           return { records, batches };
         },
         teardown() {
+          cancelLinger?.();
           // After the queued steps: they may still open the producer.
           void serial
             .settled()
