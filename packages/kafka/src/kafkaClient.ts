@@ -220,8 +220,12 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
   return {
     brokers,
     async consumer(config) {
+      // Set by close(): kafkajs restarts a crashed consumer on a timer, and an eachBatch held by
+      // the source keeps heart-beating; neither may bring a closed consumer back.
+      let closed = false;
       const consumer: Consumer = kafka.consumer({
         groupId: config.groupId,
+        retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000, restartOnFailure: async () => !closed },
         // The Java client's fetch.max.wait.ms; kafkajs' 5 s default makes every close wait for a long poll.
         maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
         readUncommitted: config.readCommitted === false,
@@ -262,10 +266,10 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
               let settled = false;
               const done = Promise.resolve(pending).finally(() => (settled = true));
               let timer: ReturnType<typeof setTimeout> | undefined;
-              while (!settled) {
+              while (!settled && !closed) {
                 await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 100)))]);
                 clearTimeout(timer);
-                if (!settled) await heartbeat();
+                if (!settled && !closed) await heartbeat();
               }
             },
           });
@@ -276,6 +280,7 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
         commit: (offsets) =>
           consumer.commitOffsets(toTopicOffsets(offsets).flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p })))),
         async close() {
+          closed = true;
           for (const r of removers.splice(0)) r();
           await consumer.disconnect();
         },
