@@ -86,8 +86,12 @@ export function twoPhaseCommitSink<T, Txn extends JsonValue>(
         let records = 0;
         let transactions = 0;
         let finished = false;
+        // Set when the run fails or is cancelled: from then on only a restore may commit.
+        let failed = false;
         const queue: Array<{ el: Element<T> | typeof completeMark; release: () => void }> = [];
         let busy = false;
+        // Commits triggered by the coordinator, in order (see enqueueCommit).
+        let commitChain: Promise<void> = Promise.resolve();
 
         const snapshot = (): StateSnapshot => [
           ['txn', JSON.stringify({ nextSeq, pending: pending.map((p) => ({ seq: p.seq, txn: p.txn })) })],
@@ -95,6 +99,7 @@ export function twoPhaseCommitSink<T, Txn extends JsonValue>(
         const fail = (e: unknown) => {
           if (finished) return;
           finished = true;
+          failed = true;
           ctx.signal.removeEventListener('abort', onAbort);
           subscription?.unsubscribe();
           for (const q of queue.splice(0)) q.release();
@@ -102,7 +107,10 @@ export function twoPhaseCommitSink<T, Txn extends JsonValue>(
           current = undefined;
           // Best effort: the lost attempt's leftovers are also discarded by recover() on restore.
           Promise.resolve(txn === undefined ? undefined : handler.abort(txn)).catch(() => undefined);
-          reject(e instanceof StreamWeaveError ? e : new StreamWeaveError('two-phase-commit sink failed', { component: ctx.component, cause: e }));
+          const error = e instanceof StreamWeaveError ? e : new StreamWeaveError('two-phase-commit sink failed', { component: ctx.component, cause: e });
+          // A commit already under way finishes before the run settles, so nothing touches the output afterwards.
+          const settle = () => reject(error);
+          commitChain.then(settle, settle);
         };
         const commitUpTo = async (checkpointId: number, all: boolean) => {
           const due = pending.filter((p) => all || (p.checkpoint !== 'end' && p.checkpoint <= checkpointId));
@@ -205,8 +213,11 @@ export function twoPhaseCommitSink<T, Txn extends JsonValue>(
         }
         // Commits triggered by the coordinator run outside the element queue: they touch only
         // pre-committed transactions, never the open one.
-        let commitChain: Promise<void> = Promise.resolve();
         const enqueueCommit = (checkpointId: number) => {
+          // After a failure the pre-committed transactions stay as they are: the restored run commits
+          // them (committing here would race the restart, and could commit a transaction whose
+          // checkpoint never completed).
+          if (failed) return commitChain;
           // The final checkpoint (taken after end of input) commits everything, 'end' included.
           const all = finished;
           commitChain = commitChain.then(() => commitUpTo(checkpointId, all));
