@@ -8,7 +8,8 @@
 #   tooling/services/kafka-node.sh restart N   # stop + start
 #   tooling/services/kafka-node.sh pid N       # print the JVM pid (e.g. for kill -STOP / -CONT)
 #
-# Node N listens on 127.0.0.1:$((9092 + 2*(N-1))) (9092, 9094, 9096).
+# Node N listens on 127.0.0.1:$((9092 + 2*(N-1))) (9092, 9094, 9096), SASL on
+# 127.0.0.1:$((9192 + 2*(N-1))).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib/common.sh"

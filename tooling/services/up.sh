@@ -74,7 +74,10 @@ if ((${#failed[@]})); then
   exit 1
 fi
 sw_info "all requested services ready in $((SECONDS - start))s: ${services[*]}"
-want kafka && sw_info "  STREAMWEAVE_KAFKA_BROKERS=$(sw_kafka_bootstrap "$(cat "$SW_RUN/kafka.brokers")")"
+if want kafka; then
+  sw_info "  STREAMWEAVE_KAFKA_BROKERS=$(sw_kafka_bootstrap "$(cat "$SW_RUN/kafka.brokers")")"
+  sw_info "  STREAMWEAVE_KAFKA_SASL_BROKERS=$(sw_kafka_sasl_bootstrap "$(cat "$SW_RUN/kafka.brokers")") (SASL PLAIN/SCRAM-SHA-256, $SW_KAFKA_SASL_USER / $SW_KAFKA_SASL_PASSWORD)"
+fi
 want s3 && sw_info "  STREAMWEAVE_S3_ENDPOINT=http://$SW_HOST:$SW_S3_PORT (key $SW_S3_ACCESS_KEY / $SW_S3_SECRET_KEY)"
 want opensearch && sw_info "  STREAMWEAVE_OPENSEARCH_URL=http://$SW_HOST:$SW_OPENSEARCH_PORT"
 exit 0

@@ -4,6 +4,9 @@
 # Node i (1-based) listens on
 #   PLAINTEXT  127.0.0.1:$((SW_KAFKA_PORT + 2*(i-1)))    -> 9092, 9094, 9096
 #   CONTROLLER 127.0.0.1:$((SW_KAFKA_PORT + 2*(i-1) + 1)) -> 9093, 9095, 9097
+#   SASL_PLAINTEXT 127.0.0.1:$((SW_KAFKA_SASL_PORT + 2*(i-1))) -> 9192, 9194, 9196
+#              mechanisms PLAIN and SCRAM-SHA-256, one user:
+#              $SW_KAFKA_SASL_USER / $SW_KAFKA_SASL_PASSWORD (streamweave / streamweave-secret)
 # Data is recreated empty on every start.
 
 SW_KAFKA_DIR="$SW_STATE/kafka"
@@ -11,6 +14,7 @@ SW_KAFKA_RUN="$SW_KAFKA_DIR/run"
 
 sw_kafka_client_port() { echo $((SW_KAFKA_PORT + 2 * ($1 - 1))); }
 sw_kafka_controller_port() { echo $((SW_KAFKA_PORT + 2 * ($1 - 1) + 1)); }
+sw_kafka_sasl_port() { echo $((SW_KAFKA_SASL_PORT + 2 * ($1 - 1))); }
 
 sw_kafka_bootstrap() { # count -> host:port,host:port
   local n="$1" i out=()
@@ -19,7 +23,16 @@ sw_kafka_bootstrap() { # count -> host:port,host:port
   echo "${out[*]}"
 }
 
+sw_kafka_sasl_bootstrap() { # count -> host:port,host:port of the SASL_PLAINTEXT listeners
+  local n="$1" i out=()
+  for ((i = 1; i <= n; i++)); do out+=("$SW_HOST:$(sw_kafka_sasl_port "$i")"); done
+  local IFS=,
+  echo "${out[*]}"
+}
+
 # Broker count of the running cluster (from the state file), or empty.
+# A cluster whose nodes are alive but lack the SASL listener (started by an
+# older up.sh) does not count as running, so up.sh restarts it.
 sw_kafka_running_count() {
   local f="$SW_RUN/kafka.brokers" n i
   [[ -f "$f" ]] || return 1
@@ -27,6 +40,12 @@ sw_kafka_running_count() {
   [[ "$n" =~ ^[0-9]+$ ]] || return 1
   for ((i = 1; i <= n; i++)); do
     sw_pid_if_alive "$SW_RUN/kafka-$i.pid" "streamweave.service=kafka-$i" >/dev/null || return 1
+  done
+  for ((i = 1; i <= n; i++)); do
+    if ! grep -q '^listeners=.*SASL_PLAINTEXT://' "$SW_KAFKA_RUN/node-$i/server.properties" 2>/dev/null; then
+      sw_info "kafka node $i runs without the SASL_PLAINTEXT listener (older config): restarting"
+      return 1
+    fi
   done
   echo "$n"
 }
@@ -94,11 +113,18 @@ sw_kafka_write_props() { # node count dir
 process.roles=broker,controller
 node.id=$i
 controller.quorum.voters=${voters[*]}
-listeners=PLAINTEXT://$SW_HOST:$(sw_kafka_client_port "$i"),CONTROLLER://$SW_HOST:$(sw_kafka_controller_port "$i")
-advertised.listeners=PLAINTEXT://$SW_HOST:$(sw_kafka_client_port "$i")
+listeners=PLAINTEXT://$SW_HOST:$(sw_kafka_client_port "$i"),CONTROLLER://$SW_HOST:$(sw_kafka_controller_port "$i"),SASL_PLAINTEXT://$SW_HOST:$(sw_kafka_sasl_port "$i")
+advertised.listeners=PLAINTEXT://$SW_HOST:$(sw_kafka_client_port "$i"),SASL_PLAINTEXT://$SW_HOST:$(sw_kafka_sasl_port "$i")
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+
+# Authentication tests: SASL_PLAINTEXT with one fixed user. PLAIN users come
+# from the JAAS line; the SCRAM credential is written into the metadata log
+# when the storage is formatted (--add-scram, see sw_kafka_launch).
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SW_KAFKA_SASL_USER="$SW_KAFKA_SASL_PASSWORD";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 log.dirs=$dir/data
 
 auto.create.topics.enable=true
@@ -141,7 +167,7 @@ sw_kafka_launch() { # count
 
   local i port
   for ((i = 1; i <= n; i++)); do
-    for port in "$(sw_kafka_client_port "$i")" "$(sw_kafka_controller_port "$i")"; do
+    for port in "$(sw_kafka_client_port "$i")" "$(sw_kafka_controller_port "$i")" "$(sw_kafka_sasl_port "$i")"; do
       if sw_port_open "$SW_HOST" "$port"; then
         sw_err "port $port is already in use by another process (not started by these scripts)"
         return 1
@@ -173,7 +199,8 @@ sw_kafka_launch() { # count
     sw_kafka_write_props "$i" "$n" "$dir"
     log="$SW_LOGS/kafka-$i.log"
     sw_rotate_log "$log"
-    "$java" "${fmt_opts[@]}" -cp "$cp" "$tool" format -t "$cid" -c "$dir/server.properties" >>"$log" 2>&1 </dev/null 9>&- &
+    "$java" "${fmt_opts[@]}" -cp "$cp" "$tool" format -t "$cid" -c "$dir/server.properties" \
+      --add-scram "SCRAM-SHA-256=[name=\"$SW_KAFKA_SASL_USER\",password=\"$SW_KAFKA_SASL_PASSWORD\"]" >>"$log" 2>&1 </dev/null 9>&- &
     pids+=($!)
   done
   for ((i = 1; i <= n; i++)); do
@@ -269,8 +296,8 @@ sw_kafka_status() {
     else
       pid=-; state=down; rc=1
     fi
-    printf '  %-12s %-8s pid %-7s %s:%s (controller %s)\n' "kafka-$i" "$state" "$pid" \
-      "$SW_HOST" "$p" "$(sw_kafka_controller_port "$i")"
+    printf '  %-12s %-8s pid %-7s %s:%s (controller %s, SASL_PLAINTEXT %s)\n' "kafka-$i" "$state" "$pid" \
+      "$SW_HOST" "$p" "$(sw_kafka_controller_port "$i")" "$(sw_kafka_sasl_port "$i")"
   done
   return $rc
 }
