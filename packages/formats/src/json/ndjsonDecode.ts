@@ -50,10 +50,16 @@ export function ndjsonDecode<T = unknown>(options: NdjsonDecodeOptions<T> = {}):
   );
 }
 
+// Shared by every decoder: `decode` without `{ stream: true }` keeps no state between calls,
+// and a zero-length array has nothing to mutate. Saves three allocations per run (one per request
+// of an HTTP endpoint).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const empty = new Uint8Array(0);
+
 class NdjsonDecoder<T> {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private readonly decoder = utf8;
   /** Bytes after the last newline seen. */
-  private pending: Uint8Array = new Uint8Array(0);
+  private pending: Uint8Array = empty;
   /** Stream offset of `pending[0]`. */
   private offset = 0;
   /** 1-based number of the line that starts at `pending[0]`. */
@@ -86,7 +92,7 @@ class NdjsonDecoder<T> {
     const startOffset = this.offset;
     const skipFirst = this.overlong;
     this.overlong = false;
-    this.pending = bytes.slice(last + 1);
+    this.pending = last + 1 === bytes.length ? empty : bytes.slice(last + 1);
     this.offset = startOffset + complete.length;
     this.lines(complete, startOffset, skipFirst);
     if (this.pending.length > this.maxLineBytes) this.reportOverlong();
@@ -95,7 +101,7 @@ class NdjsonDecoder<T> {
   end(): void {
     if (this.pending.length === 0 || this.overlong) return;
     const rest = this.pending;
-    this.pending = new Uint8Array(0);
+    this.pending = empty;
     const startOffset = this.offset;
     this.offset += rest.length;
     this.lines(concatBytes(rest, Uint8Array.of(newline)), startOffset, false);
@@ -105,10 +111,10 @@ class NdjsonDecoder<T> {
     const joined = concatBytes(this.pending, bytes);
     if (joined.length < 3 && joined.every((b, i) => b === [0xef, 0xbb, 0xbf][i])) {
       this.pending = joined.slice();
-      return new Uint8Array(0);
+      return empty;
     }
     this.started = true;
-    this.pending = new Uint8Array(0);
+    this.pending = empty;
     if (joined[0] === 0xef && joined[1] === 0xbb && joined[2] === 0xbf) {
       this.offset += 3;
       return joined.subarray(3);
@@ -134,7 +140,7 @@ class NdjsonDecoder<T> {
       undefined,
     );
     this.offset += this.pending.length;
-    this.pending = new Uint8Array(0);
+    this.pending = empty;
   }
 
   /** Decodes complete lines (`buf` ends with a newline); `skipFirst` drops the tail of an over-long line. */
