@@ -1,7 +1,7 @@
 import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, StreamWeaveError } from '@streamweave/core';
 import { stateRuntimeOf } from '@streamweave/state';
 import type { Redis } from 'ioredis';
-import { connect, describeConnection, type RedisConnection } from './internal/connection.js';
+import { authFailure, connect, connectionFailure, type RedisConnection, whileOpen } from './internal/connection.js';
 import { Serial } from './internal/serial.js';
 
 /** Options of {@link redisStreamSink}. */
@@ -74,18 +74,27 @@ export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>): Consumer
       let batches = 0;
       const open = () =>
         (redis ??= connect(connection, options.retries ?? 5).catch((e: unknown) => {
-          throw new StreamWeaveError(`redisStreamSink: cannot connect to Redis at ${describeConnection(connection)}`, { component: ctx.component, cause: e });
+          throw connectionFailure('redisStreamSink', connection, e, ctx.component);
         }));
       const flush = (): Promise<void> => {
         if (batch.length === 0) return serial.settled();
         const out = batch;
         batch = [];
         return serial.add(async () => {
-          const p = (await open()).pipeline();
+          const c = await open();
+          const p = c.pipeline();
           for (const args of out) p.xadd(options.stream, ...(trim as string[]), '*', ...(args as string[]));
-          const results = (await p.exec()) ?? [];
-          const failed = results.find(([e]) => e);
-          if (failed) throw failed[0];
+          let failed: unknown;
+          try {
+            failed = ((await whileOpen(c, p.exec())) ?? []).find(([e]) => e)?.[0];
+          } catch (e) {
+            failed = e;
+          }
+          if (failed !== undefined && failed !== null) {
+            // A reconnect the server refused (the password changed) closed the connection: say so.
+            const refused = authFailure(c);
+            throw refused === undefined ? failed : connectionFailure('redisStreamSink', connection, refused, ctx.component);
+          }
           entries += out.length;
           batches++;
         });

@@ -9,7 +9,7 @@ import {
   StreamWeaveError,
 } from '@streamweave/core';
 import type { Redis } from 'ioredis';
-import { connect, describeConnection, type RedisConnection } from './internal/connection.js';
+import { authFailure, connect, connectionFailure, disconnect, type RedisConnection, whileOpen } from './internal/connection.js';
 
 /** One stream entry. */
 export interface RedisStreamEntry {
@@ -124,10 +124,18 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
     const ids = unacked.slice(0, n);
     ackConnection ??= connect(connection, options.retries ?? 5).catch((e: unknown) => {
       ackConnection = undefined;
-      throw new StreamWeaveError(`redisStreamSource: cannot connect to Redis at ${describeConnection(connection)}`, { cause: e });
+      throw connectionFailure('redisStreamSource', connection, e);
     });
     const redis = await ackConnection;
-    await redis.xack(options.stream, options.group, ...ids);
+    try {
+      await whileOpen(redis, redis.xack(options.stream, options.group, ...ids));
+    } catch (e) {
+      const refused = authFailure(redis);
+      if (refused === undefined) throw e;
+      // A reconnect was refused (the password changed): that connection is closed for good.
+      ackConnection = undefined;
+      throw connectionFailure('redisStreamSource', connection, refused);
+    }
     // Counted again: a commit that overlapped this one (both waiting on a reconnect) may have
     // removed some already, and removing `n` again would drop entries never acknowledged.
     n = Math.min(unacked.length, p.seq - firstSeq + 1);
@@ -142,7 +150,7 @@ export function redisStreamSource<T = RedisStreamEntry>(options: RedisStreamSour
   const closeAck = () => {
     const c = ackConnection;
     ackConnection = undefined;
-    void c?.then((r) => r.disconnect(), () => undefined);
+    void c?.then(disconnect, () => undefined);
   };
 
   return { ...producer, commitCheckpoint, onCheckpointComplete: commitCheckpoint };
@@ -216,7 +224,13 @@ class Reader<T> implements SourceReader<T> {
     const redis = this.redis ?? (await this.start());
     while (this.buffer.length - this.head === 0) {
       if (this.ctx.signal.aborted) return true;
-      await this.fill(redis);
+      try {
+        await this.fill(redis);
+      } catch (e) {
+        // A reconnect the server refused (the password changed) closed the connection: say so.
+        const refused = authFailure(redis);
+        throw refused === undefined ? e : connectionFailure('redisStreamSource', this.connection, refused, this.ctx.component);
+      }
     }
     let n = 0;
     const t0 = performance.now();
@@ -262,7 +276,7 @@ class Reader<T> implements SourceReader<T> {
     this.redis = undefined;
     this.ledger.closed();
     // A blocked XREADGROUP would keep quit() waiting: disconnect at once.
-    r?.disconnect();
+    if (r) disconnect(r);
   }
 
   private taken(entry: RedisStreamEntry): void {
@@ -277,10 +291,7 @@ class Reader<T> implements SourceReader<T> {
         redis = await connect(this.connection, this.o.retries ?? 5);
       } catch (e) {
         this.starting = undefined;
-        throw new StreamWeaveError(`redisStreamSource: cannot connect to Redis at ${describeConnection(this.connection)}`, {
-          component: this.ctx.component,
-          cause: e,
-        });
+        throw connectionFailure('redisStreamSource', this.connection, e, this.ctx.component);
       }
       try {
         await redis.xgroup('CREATE', this.o.stream, this.o.group, this.o.startId ?? '0', 'MKSTREAM');
@@ -313,7 +324,7 @@ class Reader<T> implements SourceReader<T> {
     const claimIdle = this.o.claimIdleMs ?? 30_000;
     if (this.cursor === '>' && this.ctx.clock.now() >= this.nextClaim) {
       this.nextClaim = this.ctx.clock.now() + (this.o.claimIntervalMs ?? Math.max(1, Math.floor(claimIdle / 2)));
-      const [next, entries] = (await redis.xautoclaim(stream, group, consumer, claimIdle, this.claimCursor, 'COUNT', count)) as [string, XEntries, string[]?];
+      const [next, entries] = (await whileOpen(redis, redis.xautoclaim(stream, group, consumer, claimIdle, this.claimCursor, 'COUNT', count))) as [string, XEntries, string[]?];
       this.claimCursor = next;
       // Our own entries awaiting their checkpoint are idle too: never re-emit them.
       const mine = this.ledger.unackedSet();
@@ -321,7 +332,7 @@ class Reader<T> implements SourceReader<T> {
       if (this.buffer.length > this.head) return;
     }
     if (this.cursor === '0') {
-      const res = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, this.pendingCursor)) as Array<[string, XEntries]> | null;
+      const res = (await whileOpen(redis, redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', stream, this.pendingCursor))) as Array<[string, XEntries]> | null;
       const entries = res?.[0]?.[1] ?? [];
       if (entries.length === 0) {
         this.cursor = '>';
@@ -341,7 +352,7 @@ class Reader<T> implements SourceReader<T> {
   /** The next XREADGROUP `>` (BLOCK bounded); a rejection is observed by whoever awaits it. */
   private readNew(redis: Redis): Promise<XEntries> {
     const { stream, group, consumer } = this.o;
-    const read = (redis.xreadgroup('GROUP', group, consumer, 'COUNT', this.o.count ?? 100, 'BLOCK', this.o.blockMs ?? 500, 'STREAMS', stream, '>') as Promise<Array<[string, XEntries]> | null>).then(
+    const read = whileOpen(redis, redis.xreadgroup('GROUP', group, consumer, 'COUNT', this.o.count ?? 100, 'BLOCK', this.o.blockMs ?? 500, 'STREAMS', stream, '>') as Promise<Array<[string, XEntries]> | null>).then(
       (res) => res?.[0]?.[1] ?? [],
     );
     read.catch(() => undefined);
