@@ -1,7 +1,8 @@
 /**
  * `@streamweave/testing`: helpers to test StreamWeave operators and pipelines —
  * run an operator over data and signals, collect elements, virtual time,
- * marble timelines, fault injection, and codec helpers (run a decoder over
+ * marble timelines, fault injection, seeded randomness and exactly-once
+ * accounting, and codec helpers (run a decoder over
  * chunks, cut and corrupt bytes for property tests). Browser-safe.
  *
  * @packageDocumentation
@@ -22,3 +23,5 @@ export { chunked, concat, splitAt, text, utf8 } from './codecs/bytes.js';
 export { mutate, type Mutation } from './codecs/mutate.js';
 export { runCodec, runCodecError, type CodecOutcome } from './codecs/runCodec.js';
 export { decodeOrTypedError } from './codecs/decodeOrTypedError.js';
+export { seededRandom } from './seededRandom.js';
+export { deliveryTally, type DeliveryTally } from './deliveryTally.js';

@@ -4,54 +4,21 @@
  * that the committed output equals the expected output exactly.
  * Script: `pnpm --filter @streamweave/state chaos [lmdb,redis,postgres] [seed]` (see run.ts).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readPartFiles } from '@streamweave/state/node';
-import { build } from 'esbuild';
+import { deliveryTally, seededRandom } from '@streamweave/testing';
+import { bundleChaosJob as bundle, type ChaosJob, killRestartLoop, startChaosRun } from '@streamweave/testing/node';
 
-/** Modules left out of the bundle: native addons and lazily loaded drivers, resolved by node at run time. */
-const external = ['lmdb', 'ioredis', 'knex', 'pg', 'mysql2', 'better-sqlite3'];
-
-/** A chaos job ready to start: the command line of one child process and the cleanup of its build. */
-export interface ChaosJob {
-  readonly argv: readonly string[];
-  dispose(): void;
-}
+export type { ChaosJob };
 
 /**
- * Bundles job.ts (and the workspace sources it imports, through the `@streamweave/source`
- * condition) once into a single ESM file run with plain `node`. Starting the job under tsx
- * costs about 0.6 CPU-s per start (compiling every source file on each start); the bundle
- * starts in a fraction of that, which is what makes hundreds of restarts per run affordable.
- * The bundle is written under this package's node_modules/.cache so node resolves the
- * external modules (lmdb's native addon, the drivers) from the package's own dependencies.
+ * Bundles job.ts once (see bundleChaosJob of @streamweave/testing/node), leaving out the native
+ * addons and lazily loaded drivers, which node resolves from this package's dependencies.
  */
-export async function bundleChaosJob(jobPath: string): Promise<ChaosJob> {
-  const cache = join(dirname(dirname(dirname(jobPath))), 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, 'sw-chaos-job-'));
-  const outfile = join(dir, 'job.mjs');
-  await build({
-    entryPoints: [jobPath],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@streamweave/source'],
-    external,
-    // CommonJS dependencies inside an ESM bundle call require(); give them one.
-    banner: { js: "import { createRequire as __swCreateRequire } from 'node:module'; const require = __swCreateRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return { argv: [outfile], dispose: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Runs job.ts from source under tsx (slow start-up; for debugging a job change without a build). */
-export function tsxChaosJob(jobPath: string): ChaosJob {
-  return { argv: ['--conditions=@streamweave/source', '--import', 'tsx', jobPath], dispose: () => undefined };
+export function bundleChaosJob(jobPath: string): Promise<ChaosJob> {
+  return bundle(jobPath, { external: ['lmdb', 'ioredis', 'knex', 'pg', 'mysql2', 'better-sqlite3'] });
 }
 
 export interface ChaosOptions {
@@ -82,21 +49,9 @@ export interface ChaosReport {
   readonly seconds: number;
 }
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
-  const random = rng(options.seed);
+  const random = seededRandom(options.seed);
   const kills = options.kills ?? 100;
   const records = options.records ?? 6_000;
   const log = options.log ?? (() => undefined);
@@ -124,62 +79,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     CHAOS_RATE: String(options.rate ?? 2000),
     CHAOS_NAMESPACE: `chaos-${options.seed}-${process.pid}-${Date.now()}`,
   };
-  let restarts = 0;
   try {
-    for (;;) {
-      const child = spawn(process.execPath, [...options.job.argv], {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const outcome = watch(child);
-      if (restarts < kills) {
-        const early = random() < 0.15;
-        const delay = early ? random() * 400 : random() * 200;
-        if (!early) await Promise.race([outcome.ready, outcome.exit]);
-        await Promise.race([sleep(delay), outcome.exit]);
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGKILL');
-          await outcome.exit;
-          restarts++;
-          if (restarts % 20 === 0) log(`${options.backend}: ${restarts} restarts`);
-          continue;
-        }
-      }
-      const code = await outcome.exit;
-      if (code !== 0) throw new Error(`chaos job failed (exit ${String(code)}):\n${outcome.stderr()}`);
-      if (restarts >= kills) break;
-      // Finished before the kill budget was spent: the remaining restarts exercise restore of the final checkpoint.
-      restarts++;
-    }
+    // Runs that finish before their kill count as restarts: the next start restores the final checkpoint.
+    const { restarts } = await killRestartLoop({ job: options.job, env, kills, random, log: (l) => log(`${options.backend}: ${l}`) });
+    const last = await startChaosRun(options.job, env).exit;
+    if (last.code !== 0) throw new Error(`chaos job failed (exit ${String(last.code ?? last.signal)}):\n${last.stderr}`);
     const actual = (await readPartFiles(join(work, 'out'))).split('\n').filter((l) => l !== '');
-    const seen = new Map<string, number>();
-    for (const l of actual) seen.set(l, (seen.get(l) ?? 0) + 1);
-    let lost = 0;
-    let duplicated = 0;
-    const want = new Set(expected);
-    for (const l of expected) if (!seen.has(l)) lost++;
-    for (const [l, n] of seen) duplicated += want.has(l) ? n - 1 : n;
+    const { checked, lost, duplicated } = deliveryTally(expected, actual);
     const exact = lost === 0 && duplicated === 0 && actual.length === expected.length && actual.every((l, i) => l === expected[i]);
-    return { backend: options.backend, store: options.store ?? 'heap', seed: options.seed, restarts, checked: expected.length, lost, duplicated, exact, seconds: (Date.now() - t0) / 1000 };
+    return { backend: options.backend, store: options.store ?? 'heap', seed: options.seed, restarts, checked, lost, duplicated, exact, seconds: (Date.now() - t0) / 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function watch(child: ChildProcess) {
-  let stderr = '';
-  let onReady!: () => void;
-  const ready = new Promise<void>((r) => (onReady = r));
-  child.stdout!.on('data', (d: Buffer) => {
-    if (d.toString().includes('READY')) onReady();
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { ready, exit, stderr: () => stderr };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 export function formatReport(r: ChaosReport): string {
