@@ -20,6 +20,7 @@ export {
   type KafkaProducerConfig,
   type KafkaProducerHandle,
   type KafkaRecord,
+  type KafkaSaslOptions,
   type KafkaTransactionHandle,
 } from './kafkaClient.js';
 export { kafkaSource, type KafkaSource, type KafkaSourceOptions } from './kafkaSource.js';

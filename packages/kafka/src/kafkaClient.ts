@@ -3,7 +3,8 @@
  * implementation. Another client (for example @platformatic/kafka) plugs in by
  * implementing {@link KafkaClient}; nothing else in the package touches kafkajs.
  */
-import { CompressionTypes, Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
+import { authenticationFailure, isAuthenticationFailure } from './internal/connectErrors.js';
 
 /** Header values as Kafka carries them. */
 export type KafkaHeaders = Readonly<Record<string, string | Buffer | undefined>>;
@@ -169,6 +170,22 @@ export interface KafkajsClientOptions {
   readonly connectionTimeoutMs?: number;
   /** Longest a fetch waits for data (default 500 ms, as the Java client); a consumer's close waits for it. */
   readonly fetchMaxWaitMs?: number;
+  /**
+   * SASL credentials, for a `SASL_PLAINTEXT` listener (default: none). A broker that refuses
+   * them fails the connect at once (no retries) with an error saying authentication failed,
+   * naming the broker and giving its reason.
+   */
+  readonly sasl?: KafkaSaslOptions;
+}
+
+/** SASL credentials of {@link KafkajsClientOptions.sasl}. */
+export interface KafkaSaslOptions {
+  /** The SASL mechanism the listener accepts. */
+  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  /** User name. */
+  readonly username: string;
+  /** Password. */
+  readonly password: string;
 }
 
 const codec = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
@@ -210,10 +227,25 @@ function toMessages(messages: readonly KafkaOutgoing[]) {
  */
 export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
   const brokers = [...options.brokers];
+  const sasl = options.sasl;
+  // kafkajs' authentication errors do not name the broker; its error log line does. Only that
+  // line is kept (nothing is printed), to name the broker in the error.
+  let refusal: { readonly message: string; readonly broker: string } | undefined;
+  const authFailed = (e: unknown): unknown =>
+    authenticationFailure(e, {
+      broker: refusal !== undefined && e instanceof Error && e.message === refusal.message ? refusal.broker : brokers.join(','),
+      mechanism: sasl?.mechanism,
+      username: sasl?.username,
+    }) ?? e;
   const kafka = new Kafka({
     clientId: options.clientId ?? 'streamweave',
     brokers,
-    logLevel: logLevel.NOTHING,
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
+    logLevel: sasl ? logLevel.ERROR : logLevel.NOTHING,
+    logCreator: () => (entry) => {
+      const { message, broker } = entry.log as { message?: unknown; broker?: unknown };
+      if (typeof message === 'string' && typeof broker === 'string' && /authentication failed/i.test(message)) refusal = { message, broker };
+    },
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
   });
@@ -225,19 +257,21 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
       let closed = false;
       const consumer: Consumer = kafka.consumer({
         groupId: config.groupId,
-        retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000, restartOnFailure: async () => !closed },
+        retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000, restartOnFailure: async (e) => !closed && !isAuthenticationFailure(e) },
         // The Java client's fetch.max.wait.ms; kafkajs' 5 s default makes every close wait for a long poll.
         maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
         readUncommitted: config.readCommitted === false,
         ...(config.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
         ...(config.sessionTimeoutMs !== undefined ? { sessionTimeout: config.sessionTimeoutMs, heartbeatInterval: Math.max(100, Math.floor(config.sessionTimeoutMs / 3)) } : {}),
       });
-      await consumer.connect();
+      await consumer.connect().catch((e: unknown) => {
+        throw authFailed(e);
+      });
       try {
         await consumer.subscribe({ topics: [...config.topics], fromBeginning: config.fromBeginning ?? true });
       } catch (e) {
         await consumer.disconnect().catch(() => undefined);
-        throw e;
+        throw authFailed(e);
       }
       const removers: Array<() => void> = [];
       return {
@@ -300,7 +334,9 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
         ...(transactional ? { retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20, maxRetryTime: 2000 } } : {}),
         ...(config.transactionTimeoutMs !== undefined ? { transactionTimeout: config.transactionTimeoutMs } : {}),
       });
-      await producer.connect();
+      await producer.connect().catch((e: unknown) => {
+        throw authFailed(e);
+      });
       return {
         async send(messages, compression) {
           if (messages.length === 0) return;
@@ -323,7 +359,9 @@ export function kafkajsClient(options: KafkajsClientOptions): KafkaClient {
     },
     async admin() {
       const admin = kafka.admin();
-      await admin.connect();
+      await admin.connect().catch((e: unknown) => {
+        throw authFailed(e);
+      });
       return {
         async createTopic(topic, partitions = 1) {
           await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });

@@ -9,6 +9,7 @@ import {
 } from '@streamweave/core';
 import type { KafkaClient, KafkaCompression, KafkaOutgoing, KafkaProducerHandle } from './kafkaClient.js';
 import { Serial } from './internal/serial.js';
+import { connectError } from './internal/connectErrors.js';
 import { stateRuntimeOf } from './internal/stateHook.js';
 import { defaultToRecord, type KafkaOutgoingRecord } from './internal/toOutgoing.js';
 
@@ -87,10 +88,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
       let batches = 0;
       const connect = () =>
         (producer ??= options.client.producer({ idempotent: options.idempotent ?? true }).catch((e: unknown) => {
-          throw new StreamWeaveError(`kafkaSink: cannot connect to Kafka at ${options.client.brokers.join(',')}`, {
-            component: ctx.component,
-            cause: e,
-          });
+          throw connectError('kafkaSink', options.client.brokers, ctx.component, e);
         }));
       let cancelLinger: (() => void) | undefined;
       const flush = (): Promise<void> => {

@@ -9,6 +9,7 @@ import {
   StreamWeaveError,
 } from '@streamweave/core';
 import type { KafkaClient, KafkaConsumerHandle, KafkaOffsets, KafkaRecord } from './kafkaClient.js';
+import { connectError } from './internal/connectErrors.js';
 import { parseOffsets } from './internal/offsets.js';
 
 /** Options of {@link kafkaSource}. */
@@ -304,10 +305,7 @@ class Reader<T> implements SourceReader<T> {
         ...(this.options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: this.options.sessionTimeoutMs } : {}),
       });
     } catch (e) {
-      throw new StreamWeaveError(`kafkaSource: cannot connect to Kafka at ${client.brokers.join(',')}`, {
-        component: this.ctx.component,
-        cause: e,
-      });
+      throw connectError('kafkaSource', client.brokers, this.ctx.component, e);
     }
     this.consumer = consumer;
     await consumer.start({
