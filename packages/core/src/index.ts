@@ -83,6 +83,7 @@ export { forEach } from './consumers/forEach.js';
 export { toConsole, type ToConsoleOptions } from './consumers/toConsole.js';
 export { reduceTo } from './consumers/reduceTo.js';
 export { toObservable, type ObservableConsumer } from './consumers/toObservable.js';
+export { Serial } from './consumers/serial.js';
 // transformers
 export { map } from './transformers/map.js';
 export { mapAsync, type MapAsyncOptions } from './transformers/mapAsync.js';

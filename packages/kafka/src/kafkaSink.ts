@@ -5,10 +5,10 @@ import {
   InvalidArgumentError,
   isCheckpointBarrier,
   type NodeOptions,
+  Serial,
   StreamWeaveError,
 } from '@streamweave/core';
 import type { KafkaClient, KafkaCompression, KafkaOutgoing, KafkaProducerHandle } from './kafkaClient.js';
-import { Serial } from './internal/serial.js';
 import { connectError } from './internal/connectErrors.js';
 import { stateRuntimeOf } from './internal/stateHook.js';
 import { defaultToRecord, type KafkaOutgoingRecord } from './internal/toOutgoing.js';

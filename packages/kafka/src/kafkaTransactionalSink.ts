@@ -1,7 +1,6 @@
-import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, Serial, StreamWeaveError } from '@streamweave/core';
 import type { KafkaClient, KafkaCompression, KafkaOffsets, KafkaOutgoing, KafkaProducerHandle, KafkaTransactionHandle } from './kafkaClient.js';
 import type { KafkaSource } from './kafkaSource.js';
-import { Serial } from './internal/serial.js';
 import { stateRuntimeOf } from './internal/stateHook.js';
 import { defaultToRecord, type KafkaOutgoingRecord } from './internal/toOutgoing.js';
 import { validateSink } from './kafkaSink.js';

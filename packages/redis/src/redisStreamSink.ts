@@ -1,8 +1,7 @@
-import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, Serial, StreamWeaveError } from '@streamweave/core';
 import { stateRuntimeOf } from '@streamweave/state';
 import type { Redis } from 'ioredis';
 import { authFailure, connect, connectionFailure, type RedisConnection, whileOpen } from './internal/connection.js';
-import { Serial } from './internal/serial.js';
 
 /** Options of {@link redisStreamSink}. */
 export interface RedisStreamSinkOptions<T> extends NodeOptions {
