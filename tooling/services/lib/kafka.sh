@@ -43,7 +43,7 @@ sw_kafka_running_count() {
   done
   for ((i = 1; i <= n; i++)); do
     if ! grep -q '^listeners=.*SASL_PLAINTEXT://' "$SW_KAFKA_RUN/node-$i/server.properties" 2>/dev/null; then
-      sw_info "kafka node $i runs without the SASL_PLAINTEXT listener (older config): restarting"
+      sw_info "kafka node $i runs without the SASL_PLAINTEXT listener (older config): restarting" >&2 # stdout is the count
       return 1
     fi
   done
