@@ -86,7 +86,9 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
       idlers = [];
       for (const w of waiting) w();
     };
-    const whenIdle = (): Promise<void> => (inflight === 0 ? Promise.resolve() : new Promise((resolve) => idlers.push(resolve)));
+    // At once after the connection failed for good: mqtt.js drops the publishes queued while
+    // reconnecting without calling them back, and they would be waited for forever.
+    const whenIdle = (): Promise<void> => (inflight === 0 || failure ? Promise.resolve() : new Promise((resolve) => idlers.push(resolve)));
     // Under a CheckpointCoordinator: a participant without state whose (empty) snapshot is
     // reported once every publish before the barrier was acknowledged by the broker.
     const runtime = stateRuntimeOf(ctx);
@@ -110,7 +112,11 @@ export function mqttSink<T>(options: MqttSinkOptions<T>): Consumer<T, MqttSinkRe
           maxBackoffMs: options.maxBackoffMs ?? 10_000,
           options: { ...options.clientOptions, ...(options.clientId ? { clientId: options.clientId } : {}) },
         },
-        (e) => (failure ??= e),
+        (e) => {
+          failure ??= e;
+          releaseHeld();
+          idle();
+        },
       ).then((c) => {
         options.onClient?.(c);
         return c;
