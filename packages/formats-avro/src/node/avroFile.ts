@@ -8,8 +8,8 @@ import {
   type JsonValue,
   type NodeOptions,
   type Producer,
-  type StreamWeaveError,
 } from '@streamweave/core';
+import { type ChunkedFileReader, chunkedFileReader } from '@streamweave/formats/node';
 import { AvroError } from '../avroError.js';
 import { schemaParam } from '../avroDecode.js';
 import { type AvroCodec, isSupportedCodec } from '../internal/codecs.js';
@@ -43,9 +43,6 @@ interface Queued {
   readonly record: number;
 }
 
-/** Retries of deterministic decoding cannot succeed; bound a strategy that keeps asking. */
-const maxAttempts = 16;
-
 /**
  * Reads the records of an Avro object container file (null, deflate or snappy
  * blocks), one chunk at a time so memory stays bounded by a block plus a
@@ -71,12 +68,7 @@ export function readAvroFile<T = unknown>(path: string, options: ReadAvroFileOpt
   // Validates the reader schema now.
   new ContainerParser({ readerSchema: options.readerSchema });
   return defineProducer<T>('readAvroFile', { path, readerSchema: schemaParam(options.readerSchema), chunkBytes }, options, (ctx) => {
-    let handle: FileHandle | undefined;
-    let fileOffset = 0;
-    let eof = false;
     let skip = 0;
-    let stopError: StreamWeaveError | undefined;
-    const queue: Queued[] = [];
     const newParser = (headerOnly = false) =>
       new ContainerParser({
         headerOnly,
@@ -93,51 +85,20 @@ export function readAvroFile<T = unknown>(path: string, options: ReadAvroFileOpt
           skip--;
           return;
         }
-        queue.push({ value, block: parser.blockOffset, index: parser.indexInBlock, record: recordIndex });
+        reader.queue.push({ value, block: parser.blockOffset, index: parser.indexInBlock, record: recordIndex });
       },
-      failure(error, item) {
-        for (let attempt = 1; ; attempt++) {
-          const d = ctx.fail(error, item, ctx.stats.out, attempt);
-          if (d.action === 'skip' || d.action === 'deadLetter') return true;
-          if (d.action === 'stop' || attempt >= maxAttempts) {
-            stopError = d.error;
-            return false;
-          }
-        }
-      },
+      failure: (error, item) => reader.fail(error, item),
     };
-    const fileHandle = async () => (handle ??= await openFile(path, 'r'));
-    const readChunk = async (): Promise<void> => {
-      const fh = await fileHandle();
-      const buf = new Uint8Array(chunkBytes);
-      const { bytesRead } = await fh.read(buf, 0, chunkBytes, fileOffset);
-      if (bytesRead === 0) {
-        eof = true;
-        parser.end(sink);
-        return;
-      }
-      fileOffset += bytesRead;
-      parser.push(buf.subarray(0, bytesRead), sink);
-    };
+    const reader: ChunkedFileReader<Queued> = chunkedFileReader(path, chunkBytes, ctx, () => ({
+      push: (bytes) => parser.push(bytes, sink),
+      end: () => parser.end(sink),
+      stopped: parser.stopped,
+    }));
     return {
-      async pull(emit, demand) {
-        while (queue.length === 0 && !eof && !parser.stopped) await readChunk();
-        if (stopError) {
-          // The strategy said stop: fail every pull from now on, so a source-level retry by the runtime
-          // cannot turn the failure into a quiet end of input.
-          queue.length = 0;
-          throw stopError;
-        }
-        const n = Math.min(demand, queue.length);
-        for (let i = 0; i < n; i++) emit(queue.shift()!.value as T);
-        return queue.length > 0 || (!eof && !parser.stopped);
-      },
-      async close() {
-        await handle?.close();
-        handle = undefined;
-      },
+      pull: (emit, demand) => reader.pull((q) => emit(q.value as T), demand),
+      close: () => reader.close(),
       position(): JsonValue {
-        const head = queue[0];
+        const head = reader.queue[0];
         const p: FilePosition = head
           ? { block: head.block, skip: head.index, record: head.record }
           : { block: parser.consumedOffset, skip: 0, record: parser.recordsRead };
@@ -148,9 +109,7 @@ export function readAvroFile<T = unknown>(path: string, options: ReadAvroFileOpt
         if (!p || typeof p !== 'object' || !Number.isInteger(p.block) || !Number.isInteger(p.skip) || !Number.isInteger(p.record)) {
           throw new InvalidArgumentError(`readAvroFile: cannot seek to ${JSON.stringify(position)}`);
         }
-        queue.length = 0;
-        fileOffset = 0;
-        eof = false;
+        reader.seek(0);
         skip = p.skip;
         if (p.block === 0) {
           // Checkpointed before the header was read: start from the beginning.
@@ -159,11 +118,10 @@ export function readAvroFile<T = unknown>(path: string, options: ReadAvroFileOpt
         }
         // Read the header again (schema, codec, sync marker) without the blocks, then continue at the recorded block.
         parser = newParser(true);
-        while (!parser.headerRead && !eof && !parser.stopped) await readChunk();
+        await reader.readUntil(() => parser.headerRead);
         if (!parser.headerRead) throw new AvroError('cannot seek: the file header is unreadable', { source: path, byteOffset: 0 });
         parser.resumeAt(p.block, p.record);
-        fileOffset = p.block;
-        eof = false;
+        reader.seek(p.block);
       },
     };
   });

@@ -8,8 +8,8 @@ import {
   type JsonValue,
   type NodeOptions,
   type Producer,
-  type StreamWeaveError,
 } from '@streamweave/core';
+import { type ChunkedFileReader, chunkedFileReader } from '@streamweave/formats/node';
 import { DelimitedParser, type DelimitedSink } from '../internal/delimitedParser.js';
 import { delimit } from '../internal/varint.js';
 import { type MessageCodec, requireCodec } from '../messageCodec.js';
@@ -31,8 +31,6 @@ interface Queued {
   readonly offset: number;
   readonly index: number;
 }
-
-const maxAttempts = 16;
 
 /**
  * Reads the messages of a length-delimited Protocol Buffers file, one chunk at a
@@ -60,58 +58,23 @@ export function readProtobufFile<T = unknown>(path: string, codec: MessageCodec,
   const convert =
     toObject === undefined || toObject === false ? (m: unknown) => m : (m: unknown) => codec.toObject!(m, toObject === true ? undefined : (toObject as Record<string, unknown>));
   return defineProducer<T>('readProtobufFile', { path, chunkBytes }, options, (ctx) => {
-    let handle: FileHandle | undefined;
-    let fileOffset = 0;
-    let eof = false;
-    let stopError: StreamWeaveError | undefined;
-    const queue: Queued[] = [];
     const parser = new DelimitedParser(codec, { source: path, maxMessageBytes: options.maxMessageBytes, component: ctx.component });
     const sink: DelimitedSink = {
       message(value, index, offset) {
-        queue.push({ value, offset, index });
+        reader.queue.push({ value, offset, index });
       },
-      failure(error, item) {
-        for (let attempt = 1; ; attempt++) {
-          const d = ctx.fail(error, item, ctx.stats.out, attempt);
-          if (d.action === 'skip' || d.action === 'deadLetter') return true;
-          if (d.action === 'stop' || attempt >= maxAttempts) {
-            stopError = d.error;
-            return false;
-          }
-        }
-      },
+      failure: (error, item) => reader.fail(error, item),
     };
-    const readChunk = async () => {
-      handle ??= await openFile(path, 'r');
-      const buf = new Uint8Array(chunkBytes);
-      const { bytesRead } = await handle.read(buf, 0, chunkBytes, fileOffset);
-      if (bytesRead === 0) {
-        eof = true;
-        parser.end(sink);
-        return;
-      }
-      fileOffset += bytesRead;
-      parser.push(buf.subarray(0, bytesRead), sink);
-    };
+    const reader: ChunkedFileReader<Queued> = chunkedFileReader(path, chunkBytes, ctx, () => ({
+      push: (bytes) => parser.push(bytes, sink),
+      end: () => parser.end(sink),
+      stopped: parser.stopped,
+    }));
     return {
-      async pull(emit, demand) {
-        while (queue.length === 0 && !eof && !parser.stopped) await readChunk();
-        if (stopError) {
-          // The strategy said stop: fail every pull from now on, so a source-level retry by the runtime
-          // cannot turn the failure into a quiet end of input.
-          queue.length = 0;
-          throw stopError;
-        }
-        const n = Math.min(demand, queue.length);
-        for (let i = 0; i < n; i++) emit(convert(queue.shift()!.value) as T);
-        return queue.length > 0 || (!eof && !parser.stopped);
-      },
-      async close() {
-        await handle?.close();
-        handle = undefined;
-      },
+      pull: (emit, demand) => reader.pull((q) => emit(convert(q.value) as T), demand),
+      close: () => reader.close(),
       position(): JsonValue {
-        const head = queue[0];
+        const head = reader.queue[0];
         return head ? { offset: head.offset, index: head.index } : { offset: parser.consumedOffset, index: parser.messagesRead };
       },
       seek(position: JsonValue) {
@@ -119,10 +82,8 @@ export function readProtobufFile<T = unknown>(path: string, codec: MessageCodec,
         if (!p || typeof p !== 'object' || !Number.isInteger(p.offset) || !Number.isInteger(p.index)) {
           throw new InvalidArgumentError(`readProtobufFile: cannot seek to ${JSON.stringify(position)}`);
         }
-        queue.length = 0;
-        eof = false;
-        fileOffset = p.offset as number;
-        parser.resumeAt(fileOffset, p.index as number);
+        reader.seek(p.offset as number);
+        parser.resumeAt(p.offset as number, p.index as number);
       },
     };
   });
