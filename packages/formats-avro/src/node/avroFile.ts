@@ -1,5 +1,4 @@
 /** Avro container files on the local file system, as a replayable source and as a sink. */
-import { open as openFile, type FileHandle } from 'node:fs/promises';
 import {
   defineConsumer,
   defineProducer,
@@ -9,7 +8,7 @@ import {
   type NodeOptions,
   type Producer,
 } from '@streamweave/core';
-import { type ChunkedFileReader, chunkedFileReader } from '@streamweave/formats/node';
+import { type ChunkedFileReader, chunkedFileReader, serialFileWriter } from '@streamweave/formats/node';
 import { AvroError } from '../avroError.js';
 import { schemaParam } from '../avroDecode.js';
 import { type AvroCodec, isSupportedCodec } from '../internal/codecs.js';
@@ -175,25 +174,9 @@ export function writeAvroFile<T = unknown>(path: string, options: WriteAvroFileO
   return defineConsumer<T, WriteAvroFileResult>('writeAvroFile', { path, schema: schemaParam(type), codec, blockBytes }, options, (ctx) => {
     const sync = options.syncMarker ?? randomSyncMarker();
     const block = new BlockBuilder(type, codec, sync);
-    let handle: FileHandle | undefined;
-    let bytes = 0;
+    const file = serialFileWriter(path, { header: () => encodeHeader(type, codec, sync, options.metadata) });
     let records = 0;
-    let writing: Promise<void> = Promise.resolve();
-    const write = async (data: Uint8Array) => {
-      if (!handle) {
-        handle = await openFile(path, 'w');
-        const header = encodeHeader(type, codec, sync, options.metadata);
-        await handle.write(header);
-        bytes += header.length;
-      }
-      if (data.length > 0) await handle.write(data);
-      bytes += data.length;
-    };
-    const flush = () => {
-      const data = block.flush();
-      writing = writing.then(() => write(data));
-      return writing;
-    };
+    const flush = () => file.write([block.flush()]);
     return {
       item(record, position) {
         try {
@@ -212,14 +195,10 @@ export function writeAvroFile<T = unknown>(path: string, options: WriteAvroFileO
       },
       async complete() {
         await flush();
-        await handle?.sync();
-        await handle?.close();
-        handle = undefined;
-        return { records, bytes };
+        await file.finish();
+        return { records, bytes: file.bytes };
       },
-      teardown() {
-        void writing.finally(() => handle?.close()).catch(() => undefined);
-      },
+      teardown: () => file.teardown(),
     };
   });
 }

@@ -1,5 +1,4 @@
 /** Length-delimited Protocol Buffers files on the local file system, as a replayable source and as a sink. */
-import { open as openFile, type FileHandle } from 'node:fs/promises';
 import {
   defineConsumer,
   defineProducer,
@@ -9,7 +8,7 @@ import {
   type NodeOptions,
   type Producer,
 } from '@streamweave/core';
-import { type ChunkedFileReader, chunkedFileReader } from '@streamweave/formats/node';
+import { type ChunkedFileReader, chunkedFileReader, serialFileWriter } from '@streamweave/formats/node';
 import { DelimitedParser, type DelimitedSink } from '../internal/delimitedParser.js';
 import { delimit } from '../internal/varint.js';
 import { type MessageCodec, requireCodec } from '../messageCodec.js';
@@ -126,21 +125,16 @@ export function writeProtobufFile<T = unknown>(path: string, codec: MessageCodec
   const verify = options.verify ?? true;
   const input = inputMode('writeProtobufFile', codec, options.input);
   return defineConsumer<T, WriteProtobufFileResult>('writeProtobufFile', { path, input, verify }, options, (ctx) => {
-    let handle: FileHandle | undefined;
+    const file = serialFileWriter(path);
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
     let bytes = 0;
     let messages = 0;
-    let writing: Promise<void> = Promise.resolve();
     const flush = () => {
       const parts = pending;
       pending = [];
       pendingBytes = 0;
-      writing = writing.then(async () => {
-        handle ??= await openFile(path, 'w');
-        for (const p of parts) await handle.write(p);
-      });
-      return writing;
+      return file.write(parts);
     };
     return {
       item(record, position) {
@@ -161,14 +155,10 @@ export function writeProtobufFile<T = unknown>(path: string, codec: MessageCodec
       },
       async complete() {
         await flush();
-        await handle?.sync();
-        await handle?.close();
-        handle = undefined;
+        await file.finish();
         return { messages, bytes };
       },
-      teardown() {
-        void writing.finally(() => handle?.close()).catch(() => undefined);
-      },
+      teardown: () => file.teardown(),
     };
   });
 }
