@@ -92,13 +92,52 @@ describe('kafkaSink', () => {
     expect(() => kafkaSink({ client: fakeClient([]), topic: 't', lingerMs: -1 })).toThrow('kafkaSink: `lingerMs` must be a non-negative number of ms, got -1');
   });
 
-  it('a batch larger than the credit window still goes out (records hold credit until acknowledged)', async () => {
+  it('a batch larger than the credit window still goes out (records hold credit until their batch is sent)', async () => {
     const log: string[] = [];
     const { result } = await pipeline()
       .from(range(0, 50))
       .to(kafkaSink({ client: fakeClient(log), topic: 't', batchSize: 40, compression: 'none' }))
       .run({ creditWindow: 8 });
     expect(result).toEqual({ records: 50, batches: 7 });
+  });
+
+  it('keeps filling the open batch while a request is in flight, so a credit window of two batches sends only full batches', async () => {
+    // Closing the open batch at lingerMs while the previous request was in flight sent a small
+    // batch every round trip (the credit window minus the batches already in the sink).
+    const sizes: number[] = [];
+    const client = fakeClient([]);
+    const producer = client.producer;
+    client.producer = async (cfg) => {
+      const p = await producer(cfg);
+      return { ...p, send: (m) => (sizes.push(m.length), new Promise((r) => setTimeout(r, 20))) };
+    };
+    const { result } = await pipeline()
+      .from(range(0, 40))
+      .to(kafkaSink({ client, topic: 't', batchSize: 4, lingerMs: 1 }))
+      .run({ creditWindow: 10 });
+    expect(result).toEqual({ records: 40, batches: 10 });
+    expect(sizes).toEqual(Array.from({ length: 10 }, () => 4));
+  });
+
+  it('keeps at most creditWindow + batchSize records while the broker does not answer', async () => {
+    let taken = 0;
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
+    const client = fakeClient([]);
+    const producer = client.producer;
+    client.producer = async (cfg) => {
+      const p = await producer(cfg);
+      return { ...p, send: () => answered };
+    };
+    const run = pipeline()
+      .from(range(0, 1000))
+      .to(kafkaSink({ client, topic: 't', batchSize: 4, lingerMs: 1, toRecord: (n: number) => (taken++, { value: String(n) }) }))
+      .run({ creditWindow: 10 });
+    await settle();
+    // One batch in flight (its credit returned when it was handed to the producer), ten records holding credit.
+    expect(taken).toBe(14);
+    answer();
+    expect(await run).toMatchObject({ result: { records: 1000 } });
   });
 
   it('connects while the source starts; a failed connection fails the run at the first flush, naming the brokers', async () => {
