@@ -51,6 +51,8 @@ class SendStats {
   private partitions = 0;
   private busyMs = 0;
   private lastEnd = 0;
+  private readonly created = performance.now();
+  private firstAt = 0;
   /** Idle time between one request's acknowledgement and the next request, per request. */
   private readonly gaps: number[] = [];
   /** Batches and records the consumer handed over. */
@@ -70,6 +72,7 @@ class SendStats {
     this.partitions += seen.size;
     const t = performance.now();
     if (this.lastEnd > 0) this.gaps.push(t - this.lastEnd);
+    else this.firstAt = t - this.created;
     try {
       return await send();
     } finally {
@@ -87,7 +90,7 @@ class SendStats {
     );
     const g = [...this.gaps].sort((a, b) => a - b);
     const q = (f: number) => (g[Math.floor(f * (g.length - 1))] ?? 0).toFixed(1);
-    console.log(`    between requests: median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms, sum ${g.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+    console.log(`    first request ${this.firstAt.toFixed(0)} ms after the start; between requests: median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms, sum ${g.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
     if (process.env.BENCH_VERBOSE === '2') console.log(`    records per send: ${[...this.sizes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(' ')}`);
   }
 }
