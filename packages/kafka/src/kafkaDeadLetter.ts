@@ -1,5 +1,6 @@
-import { type Consumer, type DeadLetter, defineConsumer, InvalidArgumentError, type NodeOptions, StreamWeaveError } from '@streamweave/core';
+import { type Consumer, type DeadLetter, defineConsumer, InvalidArgumentError, type NodeOptions } from '@streamweave/core';
 import type { KafkaClient, KafkaProducerHandle } from './kafkaClient.js';
+import { connectError } from './internal/connectErrors.js';
 
 /** Options of {@link kafkaDeadLetter}. */
 export interface KafkaDeadLetterOptions extends NodeOptions {
@@ -55,10 +56,7 @@ export function kafkaDeadLetter(topic: string, options: KafkaDeadLetterOptions):
     let records = 0;
     const connect = () =>
       (producer ??= options.client.producer({ idempotent: true }).catch((e: unknown) => {
-        throw new StreamWeaveError(`kafkaDeadLetter: cannot connect to Kafka at ${options.client.brokers.join(',')}`, {
-          component: ctx.component,
-          cause: e,
-        });
+        throw connectError('kafkaDeadLetter', options.client.brokers, ctx.component, e);
       }));
     return {
       async item(value) {

@@ -1,5 +1,6 @@
-import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, Serial, StreamWeaveError } from '@streamweave/core';
+import { type Consumer, defineConsumer, InvalidArgumentError, isCheckpointBarrier, type NodeOptions, Serial } from '@streamweave/core';
 import type { KafkaClient, KafkaCompression, KafkaOffsets, KafkaOutgoing, KafkaProducerHandle, KafkaTransactionHandle } from './kafkaClient.js';
+import { connectError } from './internal/connectErrors.js';
 import type { KafkaSource } from './kafkaSource.js';
 import { stateRuntimeOf } from './internal/stateHook.js';
 import { defaultToRecord, type KafkaOutgoingRecord } from './internal/toOutgoing.js';
@@ -99,11 +100,8 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
             ...(options.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: options.transactionTimeoutMs } : {}),
           })
           .catch((e: unknown) => {
-          throw new StreamWeaveError(`kafkaTransactionalSink: cannot connect to Kafka at ${options.client.brokers.join(',')}`, {
-            component: ctx.component,
-            cause: e,
-          });
-        }));
+            throw connectError('kafkaTransactionalSink', options.client.brokers, ctx.component, e);
+          }));
       const open = async (): Promise<KafkaTransactionHandle> => (txn ??= await (await connect()).transaction());
       const sendPending = (): Promise<void> => {
         if (pending.length === 0) return serial.settled();
