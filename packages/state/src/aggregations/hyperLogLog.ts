@@ -34,9 +34,13 @@ function murmur3(text: string, seed = 0x9747b28c): number {
 export class HyperLogLog {
   private readonly registers: Uint8Array;
 
+  /** Precision, 4..16: the sketch keeps 2^precision registers (standard error about 1.04 / sqrt(2^precision)). */
+  readonly precision: number;
+
   /** @param precision - 4..16: 2^precision registers. */
-  constructor(readonly precision: number) {
+  constructor(precision: number) {
     HyperLogLog.checkPrecision(precision);
+    this.precision = precision;
     this.registers = new Uint8Array(1 << precision);
   }
 
