@@ -19,21 +19,21 @@ export interface NodePorts {
   readonly out: PortMap;
 }
 
-/** Port types of every node of a graph, by node id. */
-type Nodes = Record<string, NodePorts>;
-/** A graph with no nodes yet. */
-type Empty = Record<never, never>;
+/** Port types of every node of a graph, by node id (the first type parameter of {@link GraphBuilder}). */
+export type GraphNodes = Record<string, NodePorts>;
+/** A record with no entries: a graph with no nodes or results yet, a node without input (or output) ports. */
+export type EmptyRecord = Record<never, never>;
 
 /** A port reference string: `node.port`, or bare `node` when `P` is the default port `Default`. */
-type PortRefString<K extends string, P extends string, Default extends string> = P extends Default ? K | `${K}.${P}` : `${K}.${P}`;
+export type PortRefString<K extends string, P extends string, Default extends string> = P extends Default ? K | `${K}.${P}` : `${K}.${P}`;
 
 /** Every output port reference of a graph: `node` (its `out` port) or `node.port`. */
-export type OutputRef<N extends Nodes> = {
+export type OutputRef<N extends GraphNodes> = {
   [K in keyof N & string]: { [P in keyof N[K]['out'] & string]: PortRefString<K, P, 'out'> }[keyof N[K]['out'] & string];
 }[keyof N & string];
 
 /** The item type of an output port reference. */
-export type OutputType<N extends Nodes, F extends string> = F extends `${infer K}.${infer P}`
+export type OutputType<N extends GraphNodes, F extends string> = F extends `${infer K}.${infer P}`
   ? K extends keyof N
     ? P extends keyof N[K]['out']
       ? N[K]['out'][P]
@@ -46,7 +46,7 @@ export type OutputType<N extends Nodes, F extends string> = F extends `${infer K
     : never;
 
 /** Input port references of a graph whose type accepts items of type T. */
-export type InputRefAccepting<N extends Nodes, T> = {
+export type InputRefAccepting<N extends GraphNodes, T> = {
   [K in keyof N & string]: {
     [P in keyof N[K]['in'] & string]: [T] extends [N[K]['in'][P]] ? PortRefString<K, P, 'in'> : never;
   }[keyof N[K]['in'] & string];
@@ -87,12 +87,12 @@ export interface BuiltGraph<Results> {
  * ```
  * @see {@link pipeline} for linear pipelines.
  */
-export function graph(): GraphBuilder<Empty, Empty> {
-  return new GraphBuilder<Empty, Empty>([], [], []);
+export function graph(): GraphBuilder<EmptyRecord, EmptyRecord> {
+  return new GraphBuilder<EmptyRecord, EmptyRecord>([], [], []);
 }
 
 /** See {@link graph}. */
-export class GraphBuilder<N extends Nodes, Results> {
+export class GraphBuilder<N extends GraphNodes, Results> {
   /** @internal */
   constructor(
     private readonly nodes: readonly GraphNodeSpec[],
@@ -101,7 +101,7 @@ export class GraphBuilder<N extends Nodes, Results> {
   ) {}
 
   /** Adds a source node. */
-  source<K extends string, T>(name: K, producer: Producer<T>): GraphBuilder<N & { [P in K]: { in: Empty; out: { out: T } } }, Results> {
+  source<K extends string, T>(name: K, producer: Producer<T>): GraphBuilder<N & { [P in K]: { in: EmptyRecord; out: { out: T } } }, Results> {
     assertNode(`graph.source("${String(name)}")`, producer, 'producer');
     return this.add(name, { id: name, kind: 'producer', impl: producer as Producer<unknown> });
   }
@@ -131,7 +131,7 @@ export class GraphBuilder<N extends Nodes, Results> {
   sink<K extends string, T, R>(
     name: K,
     consumer: Consumer<T, R>,
-  ): GraphBuilder<N & { [P in K]: { in: { in: T }; out: Empty } }, Results & { [P in K]: R }> {
+  ): GraphBuilder<N & { [P in K]: { in: { in: T }; out: EmptyRecord } }, Results & { [P in K]: R }> {
     assertNode(`graph.sink("${String(name)}")`, consumer, 'consumer');
     return this.add(name, { id: name, kind: 'consumer', impl: consumer as Consumer<unknown, unknown> });
   }
@@ -162,7 +162,7 @@ export class GraphBuilder<N extends Nodes, Results> {
     return { start, run: (options) => start(options).result, describe: () => describeGraph(order, edges) };
   }
 
-  private add<M extends Nodes, R>(name: string, spec: GraphNodeSpec): GraphBuilder<M, R> {
+  private add<M extends GraphNodes, R>(name: string, spec: GraphNodeSpec): GraphBuilder<M, R> {
     if (typeof name !== 'string' || name.length === 0 || name.includes('.')) {
       throw new InvalidArgumentError(`graph: node name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
     }

@@ -59,8 +59,11 @@ export {
   graph,
   GraphBuilder,
   type BuiltGraph,
+  type EmptyRecord,
+  type GraphNodes,
   type InputRefAccepting,
   type NodePorts,
+  type PortRefString,
   type OutputRef,
   type OutputType,
 } from './graphBuilder.js';
@@ -133,7 +136,7 @@ export { loadBalance } from './routing/loadBalance.js';
 export { merge, type FanInPorts } from './routing/merge.js';
 export { orderedMerge, type OrderedMergeOptions } from './routing/orderedMerge.js';
 export { partition } from './routing/partition.js';
-export { roundRobin, type FanOutPorts, type IndexedPorts } from './routing/roundRobin.js';
+export { roundRobin, type FanOutPorts, type IndexedPorts, type PortIndex } from './routing/roundRobin.js';
 export { route, type RouteOptions } from './routing/route.js';
 export { split, type SplitOptions } from './routing/split.js';
 export { zip } from './routing/zip.js';

@@ -3,9 +3,9 @@ import type { MultiPortTransformer, PortMap } from '../graph/model.js';
 import { defineFanOut, portNames } from './internal/ports.js';
 
 /** Output ports `out0`…`out{n-1}` of a fan-out node with `n` branches. */
-export type IndexedPorts<T, N extends number> = { [K in `out${Enumerate<N>}`]: T };
-/** Union of the integers 0…N-1. */
-type Enumerate<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc[number] : Enumerate<N, [...Acc, Acc['length']]>;
+export type IndexedPorts<T, N extends number> = { [K in `out${PortIndex<N>}`]: T };
+/** Union of the integers 0…N-1: the indexes of {@link IndexedPorts}. */
+export type PortIndex<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc[number] : PortIndex<N, [...Acc, Acc['length']]>;
 
 /** Ports of a fan-out node: named ones, or `out0`…`out{n-1}` for a count. */
 export type FanOutPorts<T, B extends number | readonly string[]> = B extends readonly (infer S extends string)[]
