@@ -10,7 +10,7 @@ import {
 import type { KafkaClient, KafkaCompression, KafkaOutgoing, KafkaProducerHandle } from './kafkaClient.js';
 import { connectError } from './internal/connectErrors.js';
 import { stateRuntimeOf } from './internal/stateHook.js';
-import { defaultToRecord, type KafkaOutgoingRecord } from './internal/toOutgoing.js';
+import { type KafkaOutgoingRecord, outgoingMapper } from './internal/toOutgoing.js';
 
 /** Options of {@link kafkaSink}. */
 export interface KafkaSinkOptions<T> extends NodeOptions {
@@ -68,14 +68,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
     throw new InvalidArgumentError(`kafkaSink: \`lingerMs\` must be a non-negative number of ms, got ${String(lingerMs)}`);
   }
   const compression = options.compression ?? 'gzip';
-  const userToRecord = options.toRecord;
-  const topic = options.topic;
-  // One object per record on the default path (defaultToRecord sets the topic itself).
-  const toOutgoing = (item: T): KafkaOutgoing => {
-    if (!userToRecord) return defaultToRecord(item, topic) as KafkaOutgoing;
-    const r = userToRecord(item);
-    return r.topic === undefined ? { ...r, topic } : (r as KafkaOutgoing);
-  };
+  const toOutgoing = outgoingMapper(options.topic, options.toRecord);
   return defineConsumer<T, KafkaSinkResult>(
     'kafkaSink',
     { topic: options.topic, batchSize, lingerMs, compression, idempotent: options.idempotent ?? true },

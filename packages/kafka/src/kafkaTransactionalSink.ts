@@ -3,7 +3,7 @@ import type { KafkaClient, KafkaCompression, KafkaOffsets, KafkaOutgoing, KafkaP
 import { connectError } from './internal/connectErrors.js';
 import type { KafkaSource } from './kafkaSource.js';
 import { stateRuntimeOf } from './internal/stateHook.js';
-import { defaultToRecord, type KafkaOutgoingRecord } from './internal/toOutgoing.js';
+import { type KafkaOutgoingRecord, outgoingMapper } from './internal/toOutgoing.js';
 import { validateSink } from './kafkaSink.js';
 
 /** Options of {@link kafkaTransactionalSink}. */
@@ -71,14 +71,7 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
   }
   const batchSize = options.batchSize ?? 500;
   const compression = options.compression ?? 'gzip';
-  const userToRecord = options.toRecord;
-  const topic = options.topic;
-  // One object per record on the default path (defaultToRecord sets the topic itself).
-  const toOutgoing = (item: T): KafkaOutgoing => {
-    if (!userToRecord) return defaultToRecord(item, topic) as KafkaOutgoing;
-    const r = userToRecord(item);
-    return r.topic === undefined ? { ...r, topic } : (r as KafkaOutgoing);
-  };
+  const toOutgoing = outgoingMapper(options.topic, options.toRecord);
   const { source } = options;
   return defineConsumer<T, KafkaTransactionalSinkResult>(
     'kafkaTransactionalSink',

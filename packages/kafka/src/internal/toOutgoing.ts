@@ -31,3 +31,16 @@ export function defaultToRecord(item: unknown, topic?: string): KafkaOutgoingRec
   }
   return { topic, value: JSON.stringify(item) };
 }
+
+/**
+ * The item → record mapping of a sink whose default topic is `topic`: the user's `toRecord`
+ * (its record's own topic wins), else {@link defaultToRecord}, which sets the topic itself (one
+ * object per record on the default path).
+ */
+export function outgoingMapper<T>(topic: string, toRecord: ((item: T) => KafkaOutgoingRecord) | undefined): (item: T) => KafkaOutgoing {
+  if (!toRecord) return (item) => defaultToRecord(item, topic) as KafkaOutgoing;
+  return (item) => {
+    const r = toRecord(item);
+    return r.topic === undefined ? { ...r, topic } : (r as KafkaOutgoing);
+  };
+}
