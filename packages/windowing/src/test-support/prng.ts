@@ -1,14 +1,5 @@
-/** A tiny seeded PRNG (mulberry32) for reproducible out-of-order test inputs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Reproducible out-of-order test inputs come from @streamweave/testing's seeded generator (mulberry32). */
+export { seededRandom as mulberry32 } from '@streamweave/testing';
 
 /** Integer in [0, n). */
 export function randomInt(random: () => number, n: number): number {
