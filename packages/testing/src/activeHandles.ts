@@ -11,10 +11,11 @@ export interface ActiveHandleSnapshot {
   /** Resource types active now beyond the baseline, one entry per extra resource (e.g. `['Timeout']`). */
   leaked(): string[];
   /**
-   * Lets pending closes settle (up to `settleTurns` event-loop turns, default 20),
+   * Lets pending closes settle (up to `settleTurns` event-loop turns, default 20, then up to
+   * `settleMs` more milliseconds, default 0, for a short timer still due on a loaded machine),
    * then throws when resources beyond the baseline remain, naming their types.
    */
-  expectNoLeaks(settleTurns?: number): Promise<void>;
+  expectNoLeaks(settleTurns?: number, settleMs?: number): Promise<void>;
 }
 
 type ProcessLike = { getActiveResourcesInfo?: () => string[] };
@@ -54,9 +55,10 @@ export function snapshotActiveHandles(): ActiveHandleSnapshot {
   };
   return {
     leaked,
-    async expectNoLeaks(settleTurns = 20) {
+    async expectNoLeaks(settleTurns = 20, settleMs = 0) {
       // Closing takes a few turns of the event loop: wait for it, but no longer than needed.
       for (let i = 0; i < settleTurns && leaked().length > 0; i++) await macrotaskTurns(1);
+      for (const until = Date.now() + settleMs; leaked().length > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
       const extra = leaked();
       if (extra.length > 0) {
         throw new Error(`expected no leaked resources, found ${extra.length} more than at the snapshot: ${extra.join(', ')}`);
