@@ -1,6 +1,8 @@
-import { defineProducer, InvalidArgumentError, type NodeOptions, type Producer, StreamWeaveError } from '@streamweave/core';
+import { join } from 'node:path';
+import { type ComponentRef, defineProducer, InvalidArgumentError, type JsonValue, type NodeOptions, type Producer, StreamWeaveError } from '@streamweave/core';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { connect, describeUrl } from './internal/connect.js';
+import { deleteThrough, Journal, JournalError, type JournalRecord } from './internal/journal.js';
 
 /** Quality of service of a subscription or a publish. */
 export type QoS = 0 | 1 | 2;
@@ -45,6 +47,56 @@ export interface MqttSourceOptions<T> extends NodeOptions {
   readonly clientOptions?: IClientOptions;
   /** Called with the mqtt.js client once connected (instrumentation, tests). */
   readonly onClient?: (client: MqttClient) => void;
+  /**
+   * Write-ahead journal: makes the source replayable and checkpoint-aligned, so a QoS ≥ 1
+   * message survives a crash of this process after its acknowledgement. Needs a fixed
+   * `clientId` with a persistent session and `qos` ≥ 1. See {@link MqttJournalOptions}.
+   */
+  readonly journal?: MqttJournalOptions;
+}
+
+/**
+ * The write-ahead journal of {@link mqttSource}. Each QoS ≥ 1 message the pipeline takes is
+ * appended (one `write` per message) to a segment file under `<dir>/<clientId>/` before it
+ * is emitted and acknowledged to the broker; the source's position is the journal sequence
+ * number of the last message it handed on, recorded at checkpoint barriers; a restored run
+ * replays the journaled messages after its checkpoint's position, then continues live;
+ * {@link MqttSource.commitCheckpoint} deletes the segments a completed checkpoint covers.
+ *
+ * @example
+ * ```ts
+ * const source = mqttSource({ topics: 'meters/#', qos: 1, clientId: 'meters-1', name: 'meters', journal: { dir: './journal' } });
+ * const coordinator = new CheckpointCoordinator({ storage: localCheckpointStorage('./checkpoints'), intervalMs: 1000,
+ *   onCheckpointComplete: (meta) => void source.commitCheckpoint(meta.positions['meters']).catch((e) => console.warn(e)) });
+ * ```
+ * @see {@link mqttSource}
+ */
+export interface MqttJournalOptions {
+  /** Directory of journals; this source's journal is the subdirectory named after its `clientId`. */
+  readonly dir: string;
+  /**
+   * fsync each appended message before acknowledging it (default false). Without it a
+   * message survives a crash of the process (SIGKILL, OOM kill) — it is in the OS page
+   * cache once written — but not a power loss or kernel crash.
+   */
+  readonly fsync?: boolean;
+  /** Start a new segment file beyond this many bytes, besides at every checkpoint barrier (default 64 MiB). */
+  readonly segmentBytes?: number;
+}
+
+/**
+ * What {@link mqttSource} returns: a producer plus the checkpoint-completion hook of its
+ * journal. Without `journal` the hook does nothing and the producer is not replayable.
+ */
+export interface MqttSource<T> extends Producer<MqttMessage<T>> {
+  /**
+   * Deletes the journal segments whose messages a checkpoint covers: `position` is what
+   * the source reported at that checkpoint's barrier (`meta.positions[<source name>]`).
+   * Call it only once the checkpoint is complete and durable. Resolves at once without a journal.
+   */
+  commitCheckpoint(position: JsonValue | undefined): Promise<void>;
+  /** Alias of {@link MqttSource.commitCheckpoint}. */
+  onCheckpointComplete(position: JsonValue | undefined): Promise<void>;
 }
 
 interface Delivery {
@@ -66,6 +118,16 @@ const utf8 = (payload: Buffer) => payload.toString('utf8');
  * it again: at-least-once for QoS ≥ 1. Reconnects with a doubling delay; fails after
  * `retries` consecutive failed attempts with the broker address and the cause.
  *
+ * With `journal` (see {@link MqttJournalOptions}) a QoS ≥ 1 message is appended to a local
+ * write-ahead journal before it is emitted and acknowledged, the source is replayable
+ * (position `{ seq }`, the journal sequence number of the last message handed on) and a
+ * message is lost neither across a broker restart nor across a crash of this process:
+ * a run restored from a checkpoint replays the journaled messages after the checkpoint's
+ * position (through `decode` and the error strategy, like live ones), then continues live.
+ * A run started without a restored position replays every message still in the journal,
+ * since no checkpoint confirmed them. Wire {@link MqttSource.commitCheckpoint} to the
+ * coordinator's `onCheckpointComplete`, or the journal keeps growing.
+ *
  * @example
  * ```ts
  * const readings = mqttSource({ topics: 'sensors/+/temperature', qos: 1, clientId: 'ingest-1', decode: (b) => Number(b.toString()) });
@@ -73,7 +135,7 @@ const utf8 = (payload: Buffer) => payload.toString('utf8');
  * ```
  * @see {@link mqttSink}
  */
-export function mqttSource<T = string>(options: MqttSourceOptions<T>): Producer<MqttMessage<T>> {
+export function mqttSource<T = string>(options: MqttSourceOptions<T>): MqttSource<T> {
   if (!options || typeof options !== 'object') throw new InvalidArgumentError('mqttSource: options must be an object');
   const topics = typeof options.topics === 'string' ? [options.topics] : options.topics;
   if (!Array.isArray(topics) || topics.length === 0 || topics.some((t) => typeof t !== 'string' || t === '')) {
@@ -85,13 +147,26 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): Producer<
   const url = options.url ?? 'mqtt://127.0.0.1:1883';
   const clean = options.clean ?? options.clientId === undefined;
   const decode = (options.decode ?? utf8) as (payload: Buffer, topic: string) => T;
-  return defineProducer<MqttMessage<T>>('mqttSource', { url: describeUrl(url), topics: [...topics], qos, clean }, options, (ctx) => {
+  const journalDir = options.journal === undefined ? undefined : journalDirOf(options, qos, clean);
+  const fsync = options.journal?.fsync === true;
+  const segmentBytes = options.journal?.segmentBytes;
+  // The component of the latest run, for errors of commitCheckpoint (called outside a run).
+  let component: ComponentRef | undefined;
+  const journalFailure = (e: unknown, c: ComponentRef | undefined): unknown =>
+    e instanceof JournalError ? new StreamWeaveError(`write-ahead journal: ${e.message}`, { ...(c ? { component: c } : {}), cause: e.cause }) : e;
+  const producer = defineProducer<MqttMessage<T>>('mqttSource', { url: describeUrl(url), topics: [...topics], qos, clean, ...(journalDir ? { journal: journalDir, fsync } : {}) }, options, (ctx) => {
+    component = ctx.component;
     let client: MqttClient | undefined;
     const queue: Delivery[] = [];
     let wake: (() => void) | undefined;
     let failure: StreamWeaveError | undefined;
     let connection = 0;
     let position = 0;
+    // Journal state: the restored checkpoint position, the journal once opened, the replay in progress.
+    let restored: number | undefined;
+    let journal: Journal | undefined;
+    let replay: Iterator<JournalRecord> | undefined;
+    let lastSeq = 0;
     const notify = () => {
       const w = wake;
       wake = undefined;
@@ -140,10 +215,85 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): Producer<
       );
       return c;
     };
+    /** Decodes through the error strategy: the item, undefined when skipped / dead-lettered; throws on stop. */
+    const toItem = (topic: string, raw: Buffer, q: QoS, retain: boolean): MqttMessage<T> | undefined => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return { topic, payload: decode(raw, topic), qos: q, retain };
+        } catch (e) {
+          const decision = ctx.fail(e, { topic, payload: String(raw) }, position, attempt);
+          if (decision.action === 'stop') throw decision.error;
+          if (decision.action === 'retry') continue;
+          return undefined;
+        }
+      }
+    };
+    const openJournal = (dir: string) => {
+      try {
+        journal = Journal.open(dir, { fsync, ...(segmentBytes === undefined ? {} : { segmentBytes }) }, restored === undefined ? 1 : restored + 1);
+      } catch (e) {
+        throw journalFailure(e, ctx.component);
+      }
+      if (restored !== undefined && journal.firstSeq > restored + 1) {
+        throw new StreamWeaveError(
+          `write-ahead journal ${dir} starts at seq ${journal.firstSeq}, but the restored checkpoint needs every message after seq ${restored}: ` +
+            `seq ${restored + 1}–${journal.firstSeq - 1} were deleted when a later checkpoint completed (restoring an older checkpoint than the latest complete one loses them)`,
+          { component: ctx.component },
+        );
+      }
+      lastSeq = restored ?? 0;
+      // Without a restored position nothing confirmed the journaled messages: replay them all.
+      replay = journal.replay(lastSeq);
+    };
+    /** Emits journaled messages after the restored position; false once the replay is done. */
+    const replayInto = (emit: (item: MqttMessage<T>) => void, demand: number): number => {
+      let n = 0;
+      while (n < demand) {
+        let next: IteratorResult<JournalRecord>;
+        try {
+          next = replay!.next();
+        } catch (e) {
+          throw journalFailure(e, ctx.component);
+        }
+        if (next.done) {
+          replay = undefined;
+          break;
+        }
+        const r = next.value;
+        const item = toItem(r.topic, r.payload, r.qos as QoS, r.retain);
+        position++;
+        lastSeq = r.seq;
+        if (item !== undefined) {
+          emit(item);
+          n++;
+        }
+      }
+      return n;
+    };
     return {
+      ...(journalDir === undefined
+        ? {}
+        : {
+            position(): JsonValue {
+              // A barrier: the journal's next message starts a new segment, so a completed checkpoint deletes whole files.
+              journal?.roll();
+              return { seq: journal === undefined ? (restored ?? 0) : lastSeq };
+            },
+            seek(p: JsonValue) {
+              restored = parsePosition(p);
+            },
+          }),
       async pull(emit, demand) {
-        client ??= await start();
         let n = 0;
+        if (journalDir !== undefined) {
+          if (journal === undefined) openJournal(journalDir);
+          if (replay !== undefined) {
+            n = replayInto(emit, demand);
+            // Replay before connecting: a live message held meanwhile would stall mqtt.js's connection.
+            if (replay !== undefined || n > 0) return true;
+          }
+        }
+        client ??= await start();
         while (n < demand) {
           if (failure) throw failure;
           const d = queue.shift();
@@ -160,20 +310,19 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): Producer<
             if (queue.length === 0 && !failure) return true;
             continue;
           }
-          let item: MqttMessage<T> | undefined;
-          for (let attempt = 1; item === undefined; attempt++) {
-            try {
-              const payload = decode(d.packet.payload as Buffer, d.packet.topic);
-              item = { topic: d.packet.topic, payload, qos: d.packet.qos, retain: d.packet.retain };
-            } catch (e) {
-              const decision = ctx.fail(e, { topic: d.packet.topic, payload: String(d.packet.payload) }, position, attempt);
-              if (decision.action === 'stop') throw decision.error;
-              if (decision.action === 'retry') continue;
-              break;
-            }
-          }
+          const p = d.packet;
+          const item = toItem(p.topic, p.payload as Buffer, p.qos, p.retain);
           position++;
           if (item !== undefined) {
+            if (journal !== undefined && p.qos > 0) {
+              // Written before the acknowledgement: from here on the journal, not the broker, holds the message.
+              try {
+                lastSeq = journal.append(p.qos, p.retain, p.topic, p.payload as Buffer);
+              } catch (e) {
+                // Not acknowledged: the broker delivers it again to the next session.
+                throw journalFailure(e, ctx.component);
+              }
+            }
             emit(item);
             n++;
           }
@@ -186,9 +335,47 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): Producer<
         const c = client;
         client = undefined;
         notify();
+        journal?.close();
         // Messages still queued are not acknowledged: the broker keeps them for the next session.
         await c?.endAsync(true);
       },
     };
   });
+  const commitCheckpoint = async (p: JsonValue | undefined): Promise<void> => {
+    if (journalDir === undefined || p === undefined) return;
+    const seq = parsePosition(p);
+    try {
+      deleteThrough(journalDir, seq);
+    } catch (e) {
+      throw journalFailure(e, component);
+    }
+  };
+  return { ...producer, commitCheckpoint, onCheckpointComplete: commitCheckpoint };
+}
+
+/** The journal directory of this client; the options a journal needs are checked here. */
+function journalDirOf(options: MqttSourceOptions<unknown>, qos: QoS, clean: boolean): string {
+  const j = options.journal!;
+  if (!j || typeof j !== 'object' || typeof j.dir !== 'string' || j.dir === '') {
+    throw new InvalidArgumentError('mqttSource: `journal.dir` must be a non-empty directory path');
+  }
+  if (typeof options.clientId !== 'string' || options.clientId === '' || clean) {
+    throw new InvalidArgumentError(
+      'mqttSource: `journal` needs a fixed `clientId` and a persistent session (`clean: false`): the journal replays only what the broker no longer keeps for that session',
+    );
+  }
+  if (qos === 0) throw new InvalidArgumentError('mqttSource: `journal` needs `qos` 1 or 2 (QoS 0 messages are never redelivered, so there is nothing to journal)');
+  if (j.segmentBytes !== undefined && (!Number.isInteger(j.segmentBytes) || j.segmentBytes < 1)) {
+    throw new InvalidArgumentError(`mqttSource: \`journal.segmentBytes\` must be a positive integer, got ${String(j.segmentBytes)}`);
+  }
+  // One directory per client id; escaped so an id cannot name a path ("../x", "a/b").
+  return join(j.dir, encodeURIComponent(options.clientId).replace(/\./g, '%2E'));
+}
+
+function parsePosition(p: JsonValue): number {
+  const seq = (p as { seq?: unknown } | null)?.seq;
+  if (p === null || typeof p !== 'object' || Array.isArray(p) || typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) {
+    throw new InvalidArgumentError(`mqttSource: a journal position must look like { seq: <n> }, got ${JSON.stringify(p)}`);
+  }
+  return seq;
 }
