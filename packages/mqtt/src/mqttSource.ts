@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type ComponentRef, defineProducer, InvalidArgumentError, type JsonValue, type NodeOptions, type Producer, StreamWeaveError } from '@streamweave/core';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
-import { connect, describeUrl } from './internal/connect.js';
+import { connect, describeUrl, readableCause } from './internal/connect.js';
 import { deleteThrough, Journal, JournalError, type JournalRecord } from './internal/journal.js';
 
 /** Quality of service of a subscription or a publish. */
@@ -153,7 +153,7 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): MqttSourc
   // The component of the latest run, for errors of commitCheckpoint (called outside a run).
   let component: ComponentRef | undefined;
   const journalFailure = (e: unknown, c: ComponentRef | undefined): unknown =>
-    e instanceof JournalError ? new StreamWeaveError(`write-ahead journal: ${e.message}`, { ...(c ? { component: c } : {}), cause: e.cause }) : e;
+    e instanceof JournalError ? new StreamWeaveError(`write-ahead journal: ${e.message}`, { ...(c ? { component: c } : {}), cause: readableCause(e.cause) }) : e;
   const producer = defineProducer<MqttMessage<T>>('mqttSource', { url: describeUrl(url), topics: [...topics], qos, clean, ...(journalDir ? { journal: journalDir, fsync } : {}) }, options, (ctx) => {
     component = ctx.component;
     let client: MqttClient | undefined;
