@@ -47,25 +47,41 @@ export function startRun(
   let status: RunStatus = 'completed';
   let settled = false;
 
-  // Dead-letter route.
-  let deadLetterTarget: Subscriber<DeadLetter> | undefined;
+  // Dead-letter route. It is a consumer outside the graph, so barriers do not reach it along
+  // an edge: the run hands it barrier n once every running sink has handled n (by then every
+  // item before n has been routed, wherever it failed), and reports n at the sinks to the
+  // checkpoint listener only once the route has handled it too. A coordinator therefore never
+  // completes a checkpoint (and commits source offsets past a dead-lettered item) before the
+  // dead letters routed ahead of its barrier are written.
+  let deadLetterTarget: Subscriber<Element<DeadLetter>> | undefined;
   let deadLetterDone: Promise<unknown> | undefined;
-  const deadLetterQueue: DeadLetter[] = [];
+  let deadLetterFailure: { error: unknown } | undefined;
+  const deadLetterQueue: Array<Element<DeadLetter>> = [];
   let sendDeadLetter: ((letter: DeadLetter) => void) | undefined;
+  let deadLetterGate: DeadLetterGate | undefined;
   if (options.deadLetter) {
     const consumer = options.deadLetter;
-    const ctx = makeContext('$deadLetter', consumer.descriptor, consumer.errors);
-    deadLetterDone = consumer.consume(
-      new Observable<DeadLetter>((sub) => {
-        deadLetterTarget = sub;
-        for (const l of deadLetterQueue.splice(0)) sub.next(l);
-      }),
-      ctx,
-    );
-    sendDeadLetter = (letter) => {
-      if (deadLetterTarget) deadLetterTarget.next(letter);
-      else deadLetterQueue.push(letter);
+    const send = (el: Element<DeadLetter>) => {
+      if (deadLetterTarget) deadLetterTarget.next(el);
+      else deadLetterQueue.push(el);
     };
+    const gate = (deadLetterGate = new DeadLetterGate(send, options.checkpoints));
+    const selfReporting = consumer.acknowledgesBarriers === true;
+    // The route's own strategy, or stop: a dead letter that cannot be written must fail the run,
+    // not be skipped or routed to itself under the strategy the run gives its items.
+    const ctx = makeContext('$deadLetter', consumer.descriptor, consumer.errors ?? defaultStrategy, undefined, selfReporting ? (b) => gate.handled(b) : undefined);
+    let input = new Observable<Element<DeadLetter>>((sub) => {
+      deadLetterTarget = sub;
+      for (const l of deadLetterQueue.splice(0)) sub.next(l);
+    });
+    if (!selfReporting) input = reportingBarriers(input, (b) => gate.handled(b)) as Observable<Element<DeadLetter>>;
+    deadLetterDone = consumer.consume(input, ctx);
+    // A failed route fails the run now, not when the sinks are done.
+    deadLetterDone.catch((error: unknown) => {
+      deadLetterFailure ??= { error };
+      cancel(error);
+    });
+    sendDeadLetter = send;
   }
 
   function makeContext(
@@ -140,7 +156,12 @@ export function startRun(
       }
       case 'consumer': {
         const onSinkBarrier = options.checkpoints?.onSinkBarrier;
-        const report = onSinkBarrier ? (b: CheckpointBarrier) => onSinkBarrier.call(options.checkpoints, spec.id, b) : undefined;
+        const gate = deadLetterGate;
+        const report = gate
+          ? (b: CheckpointBarrier) => gate.sinkHandled(spec.id, b)
+          : onSinkBarrier
+            ? (b: CheckpointBarrier) => onSinkBarrier.call(options.checkpoints, spec.id, b)
+            : undefined;
         const selfReporting = report !== undefined && spec.impl.acknowledgesBarriers === true;
         const ctx = makeContext(spec.id, spec.impl.descriptor, spec.impl.errors, undefined, selfReporting ? report : undefined);
         let input = withHooks(spec.id, inputOf(spec.id, 'in'), hooks, 'in');
@@ -149,7 +170,13 @@ export function startRun(
         if (report && !selfReporting) input = reportingBarriers(input, report);
         const done = spec.impl.consume(input, ctx);
         const onSinkEnd = options.checkpoints?.onSinkEnd;
-        if (onSinkEnd) done.then(() => onSinkEnd.call(options.checkpoints, spec.id), () => undefined);
+        if (gate) {
+          gate.sinkStarted(spec.id);
+          done.then(
+            () => gate.sinkEnded(spec.id, true),
+            () => gate.sinkEnded(spec.id, false),
+          );
+        } else if (onSinkEnd) done.then(() => onSinkEnd.call(options.checkpoints, spec.id), () => undefined);
         sinks.push({ id: spec.id, done });
         break;
       }
@@ -223,6 +250,8 @@ export function startRun(
       await Promise.allSettled(sourceRuns);
       deadLetterTarget?.complete();
       if (deadLetterDone) await deadLetterDone.catch(() => undefined);
+      // The run was cancelled because its dead-letter route failed: that failure is the cause.
+      if (deadLetterFailure) throw deadLetterFailure.error;
       if (wasCancelled && !(error instanceof PipelineAbortedError)) {
         const aborted = new PipelineAbortedError(cancelController.reason);
         aborted.stats = snapshot();
@@ -497,4 +526,61 @@ function measuringLatency(
       complete: () => sub.complete(),
     }),
   );
+}
+
+/**
+ * Orders checkpoint barriers between the sinks and the dead-letter route (see startRun): the
+ * route gets barrier n once every running sink has handled it, and the checkpoint listener
+ * hears of n at the sinks (or of a sink's end) only after the route has handled n.
+ */
+class DeadLetterGate {
+  private readonly running = new Set<string>();
+  /** Barriers some sink has handled and the route has not, by checkpoint id (in arrival order). */
+  private readonly open = new Map<number, { readonly barrier: CheckpointBarrier; readonly sinks: Set<string>; sent: boolean; readonly held: Array<() => void> }>();
+
+  constructor(
+    private readonly send: (el: Element<DeadLetter>) => void,
+    private readonly listener: RunOptions['checkpoints'],
+  ) {}
+
+  sinkStarted(id: string): void {
+    this.running.add(id);
+  }
+
+  sinkHandled(id: string, barrier: CheckpointBarrier): void {
+    let o = this.open.get(barrier.checkpointId);
+    if (!o) this.open.set(barrier.checkpointId, (o = { barrier, sinks: new Set(), sent: false, held: [] }));
+    o.sinks.add(id);
+    const listener = this.listener;
+    if (listener?.onSinkBarrier) o.held.push(() => listener.onSinkBarrier!(id, barrier));
+    this.forward();
+  }
+
+  sinkEnded(id: string, completed: boolean): void {
+    this.running.delete(id);
+    const report = completed && this.listener?.onSinkEnd ? () => this.listener!.onSinkEnd!(id) : undefined;
+    // A barrier still open at the route may cover dead letters of this sink: its end waits too.
+    const last = [...this.open.values()].pop();
+    if (report) {
+      if (last) last.held.push(report);
+      else report();
+    }
+    this.forward();
+  }
+
+  /** The route handled `barrier`: everything routed before it is written. */
+  handled(barrier: CheckpointBarrier): void {
+    const o = this.open.get(barrier.checkpointId);
+    if (!o) return;
+    this.open.delete(barrier.checkpointId);
+    for (const release of o.held) release();
+  }
+
+  private forward(): void {
+    for (const o of this.open.values()) {
+      if (o.sent || ![...this.running].every((s) => o.sinks.has(s))) continue;
+      o.sent = true;
+      this.send(o.barrier);
+    }
+  }
 }

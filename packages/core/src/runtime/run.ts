@@ -19,7 +19,12 @@ export interface RunOptions {
   readonly clock?: Clock;
   /** Default error strategy of every node (default: stop). */
   readonly errors?: ErrorStrategy;
-  /** Consumer that receives items routed to the dead-letter route, with their errors. */
+  /**
+   * Consumer that receives items routed to the dead-letter route, with their errors. It also
+   * receives each checkpoint barrier once every running sink has handled it, and the barrier is
+   * reported at the sinks (`checkpoints.onSinkBarrier`) only after the route handled it. It runs
+   * under its own `errors` strategy or stop; its failure fails the run.
+   */
   readonly deadLetter?: Consumer<DeadLetter, unknown>;
   /** Instrumentation listeners. */
   readonly hooks?: RunHooks;
