@@ -1,4 +1,4 @@
-import { checkpointBarrier, collect, type ErrorStrategy, forEach, fromArray, pipeline, VirtualClock } from '@streamweave/core';
+import { checkpointBarrier, collect, type DeadLetter, type ErrorStrategy, forEach, fromArray, type JsonValue, onError, pipeline, VirtualClock } from '@streamweave/core';
 import { CheckpointCoordinator, memoryBackend, memoryCheckpointStorage } from '@streamweave/state';
 import knexFactory, { type Knex } from 'knex';
 import { dbIncrementalSource, dbQuerySource, dbSink, exactlyOnceDbSink } from './index.js';
@@ -96,12 +96,150 @@ for (const dialect of dialects) {
         .start({ checkpoints: { onSourceBarrier: (_id, _b, pos) => void positions.push(pos) }, creditWindow: 1 });
       await first.result;
       expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      expect(positions).toEqual([{ after: expect.any(Number) }]);
-      const at = (positions[0] as { after: number }).after;
-      expect(at).toBeGreaterThanOrEqual(4);
-      expect(at).toBeLessThan(9);
-      const { result } = await pipeline().from(src()).to(collect()).run({ restore: { positions: { src: { after: 6 } } } });
-      expect(result).toEqual([7, 8, 9]);
+      // One credit: when the sink holds row 4 the source has emitted nothing after it, so the barrier records exactly row 4.
+      expect(positions).toEqual([{ after: 4 }]);
+      const { result } = await pipeline()
+        .from(src())
+        .to(collect())
+        .run({ restore: { positions: { src: positions[0] as JsonValue } } });
+      expect(result).toEqual([5, 6, 7, 8, 9]);
+    });
+
+    describe('a `map` that throws on one row', () => {
+      /** Maps a row to its id and throws on `bad` the first `times` calls for it; counts the calls per id. */
+      const failingMap = (bad: number, times = Infinity) => {
+        const calls = new Map<number, number>();
+        const map = (r: Record<string, unknown>) => {
+          const id = Number(r.id);
+          const n = (calls.get(id) ?? 0) + 1;
+          calls.set(id, n);
+          if (id === bad && n <= times) throw new Error(`bad row ${id}`);
+          return id;
+        };
+        return { map, calls: () => Object.fromEntries(calls) };
+      };
+      const incremental = (t: string, map: (r: Record<string, unknown>) => number, errors?: ErrorStrategy) =>
+        dbIncrementalSource({ connection: knex, table: t, column: 'id', batchSize: 4, stopWhenCaughtUp: true, map, name: 'src', ...(errors ? { errors } : {}) });
+
+      it('dbIncrementalSource, skip: the row is mapped once, counted as skipped, and the checkpointed position is past it', async () => {
+        const t = await table('map_skip');
+        const dst = await table('map_skip_out', false);
+        await fill(t, 1, 3);
+        const backend = memoryBackend();
+        const storage = memoryCheckpointStorage();
+        const completed: Array<Readonly<Record<string, JsonValue>>> = [];
+        const job = (f: ReturnType<typeof failingMap>) =>
+          new CheckpointCoordinator({ backend, storage, onCheckpointComplete: (m) => void completed.push(m.positions) }).run(
+            pipeline()
+              .from(incremental(t, f.map, onError.skip()))
+              .to(exactlyOnceDbSink<number>({ connection: knex, table: dst, toRow: (id) => ({ id, name: `c${id}`, n: id }), name: 'out' })),
+          );
+        const first = failingMap(3);
+        const run1 = await job(first);
+        expect(run1.result).toEqual({ records: 2, transactions: 1 });
+        expect(first.calls()).toEqual({ 1: 1, 2: 1, 3: 1 });
+        expect(run1.stats.src).toMatchObject({ out: 2, errors: 1, skipped: 1 });
+        // The failing row was the last one read: the final checkpoint records the position after it.
+        expect(completed).toEqual([{ src: { after: 3 } }]);
+        await fill(t, 4, 5);
+        const second = failingMap(3);
+        const run2 = await job(second);
+        expect(run2.restoredFrom).toBeDefined();
+        expect(run2.result).toEqual({ records: 2, transactions: 1 });
+        // The restored run starts after row 3: it never maps it again.
+        expect(second.calls()).toEqual({ 4: 1, 5: 1 });
+        expect(await dialect.cli(`select id from ${dst} order by id`)).toEqual(['1', '2', '4', '5']);
+      });
+
+      it('dbIncrementalSource, dead letter: the raw row goes to the dead-letter consumer once, with an error naming node, position, row and cause', async () => {
+        const t = await table('map_dlq');
+        await fill(t, 1, 5);
+        const f = failingMap(3);
+        const { result, deadLetter, stats } = await pipeline()
+          .from(incremental(t, f.map, onError.deadLetter()))
+          .to(collect<number>())
+          .run({ deadLetter: collect(), creditWindow: 1 });
+        expect(result).toEqual([1, 2, 4, 5]);
+        expect(f.calls()).toEqual({ 1: 1, 2: 1, 3: 1, 4: 1, 5: 1 });
+        expect(stats.src).toMatchObject({ out: 4, errors: 1, skipped: 1 });
+        const letters = deadLetter as Array<DeadLetter<Record<string, unknown>>>;
+        expect(letters).toHaveLength(1);
+        expect({ ...letters[0]!.item, id: Number(letters[0]!.item.id), n: Number(letters[0]!.item.n) }).toEqual({ id: 3, name: 'r3', n: 30 });
+        expect(letters[0]!.error.message).toBe('[dbIncrementalSource "src", item #2, attempt 1] map failed on the row with id = 3: bad row 3');
+      });
+
+      it('dbIncrementalSource, stop: the run fails at the row, once, after the rows before it', async () => {
+        const t = await table('map_stop');
+        await fill(t, 1, 5);
+        const f = failingMap(3);
+        const seen: number[] = [];
+        const run = pipeline()
+          .from(incremental(t, f.map))
+          .to(forEach((x: number) => void seen.push(x)))
+          .run();
+        await expect(run).rejects.toHaveProperty('message', '[dbIncrementalSource "src", item #2, attempt 1] map failed on the row with id = 3: bad row 3');
+        expect(seen).toEqual([1, 2]);
+        expect(f.calls()).toEqual({ 1: 1, 2: 1, 3: 1 });
+      });
+
+      it('dbIncrementalSource, retry: map is called again for the same row and the stream goes on in order', async () => {
+        const t = await table('map_retry');
+        await fill(t, 1, 5);
+        const f = failingMap(3, 2);
+        const { result, stats } = await pipeline()
+          .from(incremental(t, f.map, onError.retry({ maxAttempts: 3 })))
+          .to(collect<number>())
+          .run();
+        expect(result).toEqual([1, 2, 3, 4, 5]);
+        expect(f.calls()).toEqual({ 1: 1, 2: 1, 3: 3, 4: 1, 5: 1 });
+        expect(stats.src).toMatchObject({ out: 5, errors: 2, skipped: 0 });
+      });
+
+      it('dbQuerySource, skip and dead letter: the row is passed once and still counts in the position', async () => {
+        const t = await table('qmap');
+        await fill(t, 1, 5);
+        const query = (db: Knex) => db(t).orderBy('id');
+        const skipped = failingMap(3);
+        const positions: unknown[] = [];
+        const handle = pipeline()
+          .from(dbQuerySource({ connection: knex, query, map: skipped.map, name: 'rows', errors: onError.skip() }))
+          .to(
+            forEach((x: number) => {
+              if (x === 4) handle.injectBarrier(checkpointBarrier(1, 0));
+            }),
+          )
+          .start({ creditWindow: 1, checkpoints: { onSourceBarrier: (_id, _b, pos) => void positions.push(pos) } });
+        const skipRun = await handle.result;
+        expect(skipped.calls()).toEqual({ 1: 1, 2: 1, 3: 1, 4: 1, 5: 1 });
+        expect(skipRun.stats.rows).toMatchObject({ out: 4, errors: 1, skipped: 1 });
+        // Rows 1-4 passed, row 3 included.
+        expect(positions).toEqual([4]);
+        const restored = await pipeline()
+          .from(dbQuerySource({ connection: knex, query, map: (r) => Number(r.id), name: 'rows' }))
+          .to(collect<number>())
+          .run({ restore: { positions: { rows: positions[0] as JsonValue } } });
+        expect(restored.result).toEqual([5]);
+        const dead = failingMap(3);
+        const dlq = await pipeline()
+          .from(dbQuerySource({ connection: knex, query, map: dead.map, name: 'rows', errors: onError.deadLetter() }))
+          .to(collect<number>())
+          .run({ deadLetter: collect() });
+        expect(dlq.result).toEqual([1, 2, 4, 5]);
+        const letters = dlq.deadLetter as Array<DeadLetter<Record<string, unknown>>>;
+        expect(letters.map((l) => [Number(l.item.id), l.error.message])).toEqual([[3, '[dbQuerySource "rows", item #2, attempt 1] map failed on a row of the query: bad row 3']]);
+      });
+
+      it('dbQuerySource, stop: the run fails at the row with an error naming node, position and cause', async () => {
+        const t = await table('qmap_stop');
+        await fill(t, 1, 5);
+        const f = failingMap(3);
+        const run = pipeline()
+          .from(dbQuerySource({ connection: knex, query: (db) => db(t).orderBy('id'), map: f.map, name: 'rows' }))
+          .to(collect<number>())
+          .run();
+        await expect(run).rejects.toHaveProperty('message', '[dbQuerySource "rows", item #2, attempt 1] map failed on a row of the query: bad row 3');
+        expect(f.calls()).toEqual({ 1: 1, 2: 1, 3: 1 });
+      });
     });
 
     it('dbSink writes batches in transactions and upserts on a key', async () => {

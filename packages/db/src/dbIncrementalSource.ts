@@ -1,6 +1,7 @@
 import { defineProducer, InvalidArgumentError, type JsonValue, type NodeOptions, type Producer, StreamWeaveError } from '@streamweave/core';
 import type { Knex } from 'knex';
 import { type DbConnection, isAuthError, openDb, type OpenedDb, readableCause } from './internal/connection.js';
+import { mapRow } from './internal/mapRow.js';
 import { sleep, withRetries } from './internal/sleep.js';
 
 /** Options of {@link dbIncrementalSource}. */
@@ -23,7 +24,12 @@ export interface DbIncrementalSourceOptions<T> extends NodeOptions {
   readonly pollIntervalMs?: number;
   /** End the stream when a poll finds nothing new (a backfill) instead of polling forever. */
   readonly stopWhenCaughtUp?: boolean;
-  /** Row → item (default: the row). */
+  /**
+   * Row → item (default: the row). A throw goes through the node's error strategy for that row, once:
+   * `skip` / `deadLetter` (the raw row is the dead letter) move the position past it, so a checkpoint
+   * never reads it again; `retry` calls `map` again at once; `stop` fails the run with an error naming
+   * the node, the row's position and column value, and the cause.
+   */
   readonly map?: (row: Record<string, unknown>) => T;
   /** Connection and query retries before the error strategy decides (default 3). */
   readonly retries?: number;
@@ -71,7 +77,8 @@ export function dbIncrementalSource<T = Record<string, unknown>>(options: DbIncr
       let db: OpenedDb | undefined;
       let last: string | number | undefined = options.after;
       let buffer: Array<Record<string, unknown>> = [];
-      let emitted = 0;
+      // Rows taken from the buffer (emitted, skipped or dead-lettered): the position of the next item.
+      let read = 0;
       let attempt = 0;
       const poll = async (): Promise<Array<Record<string, unknown>>> => {
         db ??= await openDb(options.connection, { component: ctx.component, retries, backoffMs, sleep: (ms) => sleep(ctx, ms) });
@@ -91,7 +98,7 @@ export function dbIncrementalSource<T = Record<string, unknown>>(options: DbIncr
               attempt = 0;
             } catch (e) {
               if (e instanceof StreamWeaveError && db === undefined) throw e;
-              const d = ctx.fail(readableCause(e), undefined, emitted, ++attempt);
+              const d = ctx.fail(readableCause(e), undefined, read, ++attempt);
               if (d.action === 'stop' || isAuthError(e)) throw d.error;
               await sleep(ctx, d.action === 'retry' ? d.delayMs : pollIntervalMs);
               continue;
@@ -101,14 +108,25 @@ export function dbIncrementalSource<T = Record<string, unknown>>(options: DbIncr
             await sleep(ctx, pollIntervalMs);
             if (ctx.signal.aborted) return false;
           }
-          const n = Math.min(demand, buffer.length);
-          for (let i = 0; i < n; i++) {
-            const row = buffer[i]!;
-            last = jsonValue(row[options.column]);
-            emitted++;
-            emit(map(row));
+          let taken = 0;
+          let emitted = 0;
+          try {
+            while (emitted < demand && taken < buffer.length) {
+              const row = buffer[taken]!;
+              const item = mapRow(ctx, map, row, read, () => `the row with ${options.column} = ${JSON.stringify(jsonValue(row[options.column]))}`);
+              // A skipped or dead-lettered row is passed like an emitted one: the position moves past it.
+              taken++;
+              read++;
+              last = jsonValue(row[options.column]);
+              if (item) {
+                emitted++;
+                emit(item.value);
+              }
+            }
+          } finally {
+            // Also when `map` failed and the strategy said stop: the rows before it are gone, the failing row stays first.
+            buffer = buffer.slice(taken);
           }
-          buffer = buffer.slice(n);
           return true;
         },
         position: (): JsonValue => ({ after: last ?? null }),

@@ -2,6 +2,7 @@ import { defineProducer, InvalidArgumentError, type JsonValue, type NodeOptions,
 import type { Knex } from 'knex';
 import type { Readable } from 'node:stream';
 import { type DbConnection, openDb, type OpenedDb, readableCause } from './internal/connection.js';
+import { mapRow } from './internal/mapRow.js';
 import { sleep } from './internal/sleep.js';
 
 /** Options of {@link dbQuerySource}. */
@@ -10,7 +11,11 @@ export interface DbQuerySourceOptions<T> extends NodeOptions {
   readonly connection: DbConnection;
   /** Builds the query to stream; give it an `orderBy` when the run must be resumable. */
   readonly query: (knex: Knex) => Knex.QueryBuilder | Knex.Raw;
-  /** Row → item (default: the row object as the driver returns it). */
+  /**
+   * Row → item (default: the row object as the driver returns it). A throw goes through the node's error
+   * strategy for that row: `skip` / `deadLetter` (the raw row is the dead letter) move past it, `retry`
+   * calls `map` again at once, `stop` fails the run with an error naming the node, the row's position and the cause.
+   */
   readonly map?: (row: Record<string, unknown>) => T;
   /** Connection attempts after the first before failing (default 3). */
   readonly retries?: number;
@@ -23,7 +28,8 @@ export interface DbQuerySourceOptions<T> extends NodeOptions {
  * pg-query-stream on PostgreSQL, a streamed result on MySQL / MariaDB), reading
  * only as fast as the pipeline grants credit, so a table larger than memory flows
  * through with bounded memory. Bounded: the stream ends with the last row. The
- * position is the number of rows emitted; after a restore the query runs again and
+ * position is the number of rows passed (emitted, or skipped / dead-lettered by
+ * the error strategy when `map` threw); after a restore the query runs again and
  * skips that many rows, which is exact only for a deterministic `orderBy`.
  *
  * @example
@@ -44,7 +50,8 @@ export function dbQuerySource<T = Record<string, unknown>>(options: DbQuerySourc
     let ended = false;
     let failure: unknown;
     let wake: (() => void) | undefined;
-    let emitted = 0;
+    // Rows read from the cursor and passed on (emitted, skipped or dead-lettered): the position.
+    let rows = 0;
     let skip = 0;
     const notify = () => {
       const w = wake;
@@ -75,16 +82,20 @@ export function dbQuerySource<T = Record<string, unknown>>(options: DbQuerySourc
         const s = (stream ??= await start());
         let n = 0;
         while (n < demand) {
-          if (failure !== undefined) throw new StreamWeaveError('query failed', { component: ctx.component, position: emitted, cause: readableCause(failure) });
+          if (failure !== undefined) throw new StreamWeaveError('query failed', { component: ctx.component, position: rows, cause: readableCause(failure) });
           const row = s.read() as Record<string, unknown> | null;
           if (row !== null) {
             if (skip > 0) {
               skip--;
               continue;
             }
-            emitted++;
-            n++;
-            emit(map(row));
+            const item = mapRow(ctx, map, row, rows, () => 'a row of the query');
+            // A skipped or dead-lettered row counts in the position like an emitted one, so a restore skips it too.
+            rows++;
+            if (item) {
+              n++;
+              emit(item.value);
+            }
             continue;
           }
           if (ended) return false;
@@ -93,11 +104,11 @@ export function dbQuerySource<T = Record<string, unknown>>(options: DbQuerySourc
         }
         return true;
       },
-      position: () => emitted,
+      position: () => rows,
       seek(position: JsonValue) {
         if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) throw new InvalidArgumentError(`dbQuerySource: cannot seek to ${JSON.stringify(position)}: a position is a row count`);
         skip = position;
-        emitted = position;
+        rows = position;
       },
       async close() {
         const s = stream;
