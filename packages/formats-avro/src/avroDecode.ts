@@ -1,14 +1,12 @@
-import { defineTransformer, type NodeOptions, type Transformer } from '@streamweave/core';
+import type { Transformer } from '@streamweave/core';
+import { type CodecOptions, defineCodec } from '@streamweave/formats';
 import { AvroError } from './avroError.js';
 import { describeValue } from './internal/bytes.js';
 import { type AvroBadBlock, type AvroHeader, ContainerParser, type ParserSink } from './internal/containerParser.js';
-import { reportFailure } from './internal/failure.js';
 import type { AvroSchema } from './internal/schemas.js';
 
 /** Options of {@link avroDecode}. */
-export interface AvroDecodeOptions extends NodeOptions {
-  /** Where the bytes come from (file path, topic, URL); named in every error. */
-  readonly source?: string;
+export interface AvroDecodeOptions extends CodecOptions {
   /**
    * The schema to read records as (schema evolution): fields are matched by
    * name and aliases, defaults fill added fields, removed fields are dropped,
@@ -50,11 +48,13 @@ export interface AvroDecodeOptions extends NodeOptions {
 export function avroDecode<T = unknown>(options: AvroDecodeOptions = {}): Transformer<Uint8Array, T> {
   // Parse the reader schema now, so a bad one fails when the pipeline is built.
   new ContainerParser({ readerSchema: options.readerSchema });
-  return defineTransformer<Uint8Array, T>(
+  return defineCodec<Uint8Array, T>(
     'avroDecode',
-    { source: options.source ?? null, readerSchema: schemaParam(options.readerSchema), maxBlockBytes: options.maxBlockBytes ?? null },
+    { readerSchema: schemaParam(options.readerSchema), maxBlockBytes: options.maxBlockBytes ?? null },
     options,
-    (out, ctx) => {
+    'avro',
+    AvroError,
+    (sink, ctx) => {
       const parser = new ContainerParser({
         source: options.source,
         readerSchema: options.readerSchema,
@@ -62,36 +62,20 @@ export function avroDecode<T = unknown>(options: AvroDecodeOptions = {}): Transf
         onHeader: options.onHeader,
         component: ctx.component,
       });
-      const stats = ctx.stats;
-      const sink: ParserSink = {
-        record(value) {
-          stats.out++;
-          out.next(value as T);
-        },
-        failure(error, item: AvroBadBlock) {
-          return reportFailure(ctx, out, error, item, parser.position);
-        },
+      const parserSink: ParserSink = {
+        record: (value) => sink.emit(value as T),
+        failure: (error, item: AvroBadBlock) => sink.report(error, item),
       };
       return {
-        item(chunk, position) {
+        push(chunk, position) {
           parser.position = position;
           if (!(chunk instanceof Uint8Array)) {
-            const error = new AvroError(`expected Uint8Array chunks, got ${describeValue(chunk)}`, {
-              ...(options.source === undefined ? {} : { source: options.source }),
-              byteOffset: parser.receivedOffset,
-              recordIndex: parser.recordsRead,
-              component: ctx.component,
-              position,
-            });
-            reportFailure(ctx, out, error, chunk, position);
+            sink.fail({ message: `expected Uint8Array chunks, got ${describeValue(chunk)}`, byteOffset: parser.receivedOffset, recordIndex: parser.recordsRead }, chunk);
             return;
           }
-          parser.push(chunk, sink);
+          parser.push(chunk, parserSink);
         },
-        complete() {
-          parser.end(sink);
-          if (!parser.stopped) out.complete();
-        },
+        end: () => parser.end(parserSink),
       };
     },
   );

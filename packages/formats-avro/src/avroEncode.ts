@@ -1,14 +1,14 @@
-import { defineTransformer, InvalidArgumentError, type NodeOptions, type Transformer } from '@streamweave/core';
+import { InvalidArgumentError, type Transformer } from '@streamweave/core';
+import { type CodecOptions, defineCodec } from '@streamweave/formats';
 import { AvroError } from './avroError.js';
 import { schemaParam } from './avroDecode.js';
 import { type AvroCodec, isSupportedCodec } from './internal/codecs.js';
 import { syncSize } from './internal/containerParser.js';
 import { BlockBuilder, encodeHeader, randomSyncMarker } from './internal/containerWriter.js';
-import { reportFailure } from './internal/failure.js';
 import { type AvroSchema, toAvroType } from './internal/schemas.js';
 
 /** Options of {@link avroEncode}. */
-export interface AvroEncodeOptions extends NodeOptions {
+export interface AvroEncodeOptions extends CodecOptions {
   /** The writer schema every record must match; it is stored in the file header. */
   readonly schema: AvroSchema;
   /** Block codec (default `null`): `deflate` for size, `snappy` for speed. */
@@ -19,8 +19,6 @@ export interface AvroEncodeOptions extends NodeOptions {
   readonly syncMarker?: Uint8Array;
   /** Extra header metadata (user keys; `avro.*` keys are reserved). */
   readonly metadata?: Readonly<Record<string, string | Uint8Array>>;
-  /** Where the bytes go (file path, topic); named in errors. */
-  readonly source?: string;
 }
 
 /**
@@ -53,58 +51,37 @@ export function avroEncode<T = unknown>(options: AvroEncodeOptions): Transformer
   if (options.syncMarker !== undefined && !(options.syncMarker instanceof Uint8Array && options.syncMarker.length === syncSize)) {
     throw new InvalidArgumentError(`avroEncode: \`syncMarker\` must be a Uint8Array of ${syncSize} bytes`);
   }
-  return defineTransformer<T, Uint8Array>(
-    'avroEncode',
-    { schema: schemaParam(type), codec, blockBytes, source: options.source ?? null },
-    options,
-    (out, ctx) => {
-      const sync = options.syncMarker ?? randomSyncMarker();
-      const block = new BlockBuilder(type, codec, sync);
-      const stats = ctx.stats;
-      let headerSent = false;
-      let bytesOut = 0;
-      const emit = (bytes: Uint8Array) => {
-        bytesOut += bytes.length;
-        stats.out++;
-        out.next(bytes);
-      };
-      const start = () => {
-        if (headerSent) return;
-        headerSent = true;
-        emit(encodeHeader(type, codec, sync, options.metadata));
-      };
-      const flush = () => {
+  return defineCodec<T, Uint8Array>('avroEncode', { schema: schemaParam(type), codec, blockBytes }, options, 'avro', AvroError, (sink) => {
+    const sync = options.syncMarker ?? randomSyncMarker();
+    const block = new BlockBuilder(type, codec, sync);
+    let headerSent = false;
+    let bytesOut = 0;
+    const emit = (bytes: Uint8Array) => {
+      bytesOut += bytes.length;
+      sink.emit(bytes);
+    };
+    const start = () => {
+      if (headerSent) return;
+      headerSent = true;
+      emit(encodeHeader(type, codec, sync, options.metadata));
+    };
+    const flush = () => {
+      start();
+      if (block.count > 0) emit(block.flush());
+    };
+    return {
+      push(record, position) {
         start();
-        if (block.count > 0) emit(block.flush());
-      };
-      return {
-        item(record, position) {
-          start();
-          try {
-            block.add(record);
-          } catch (e) {
-            const error = new AvroError('record does not match the writer schema', {
-              ...(options.source === undefined ? {} : { source: options.source }),
-              byteOffset: bytesOut,
-              recordIndex: position,
-              position,
-              component: ctx.component,
-              cause: e,
-            });
-            reportFailure(ctx, out, error, record, position);
-            return;
-          }
-          if (block.size >= blockBytes) flush();
-        },
-        signal(s) {
-          flush();
-          out.next(s);
-        },
-        complete() {
-          flush();
-          out.complete();
-        },
-      };
-    },
-  );
+        try {
+          block.add(record);
+        } catch (e) {
+          sink.fail({ message: 'record does not match the writer schema', byteOffset: bytesOut, recordIndex: position, cause: e }, record);
+          return;
+        }
+        if (block.size >= blockBytes) flush();
+      },
+      flush,
+      end: flush,
+    };
+  });
 }

@@ -1,9 +1,9 @@
 import type avro from 'avsc';
-import { defineTransformer, InvalidArgumentError, type NodeContext, type NodeOptions, type Transformer } from '@streamweave/core';
+import { InvalidArgumentError, type NodeContext, type NodeOptions, type Transformer } from '@streamweave/core';
+import { defineCodec } from '@streamweave/formats';
 import { AvroError, type AvroErrorOptions } from './avroError.js';
 import { avroFingerprint64 } from './fingerprint.js';
 import { describeValue, concatBytes } from './internal/bytes.js';
-import { reportFailure } from './internal/failure.js';
 import { decodeBody, type ReadPlan, readPlan } from './internal/messageCodec.js';
 import { type AvroSchema, canonicalSchema, toAvroType } from './internal/schemas.js';
 
@@ -60,11 +60,13 @@ export function avroSingleObjectDecode<T = unknown>(options: AvroSingleObjectDec
     const t = toAvroType('avroSingleObjectDecode', `schemas[${i}]`, s);
     writers.set(avroFingerprint64(t), t);
   });
-  return defineTransformer<Uint8Array, T>(
+  return defineCodec<Uint8Array, T>(
     'avroSingleObjectDecode',
-    { schemas: [...writers.values()].map(canonicalSchema), readerSchema: reader ? canonicalSchema(reader) : null, source: options.source ?? null },
+    { schemas: [...writers.values()].map(canonicalSchema), readerSchema: reader ? canonicalSchema(reader) : null },
     options,
-    (out, ctx) => {
+    'avro',
+    AvroError,
+    (sink, ctx) => {
       const plans = new Map<bigint, ReadPlan>();
       const decode = (bytes: Uint8Array, position: number): unknown => {
         const w = where(options.source, ctx, position);
@@ -82,17 +84,18 @@ export function avroSingleObjectDecode<T = unknown>(options: AvroSingleObjectDec
         return decodeBody(plan, bytes, headerSize, w);
       };
       return {
-        item(bytes, position) {
+        push(bytes, position) {
           let value: unknown;
           try {
             value = decode(bytes, position);
           } catch (e) {
-            reportFailure(ctx, out, e as AvroError, bytes, position);
+            if (e instanceof AvroError) sink.report(e, bytes);
+            else sink.fail({ message: 'message could not be decoded', recordIndex: position, cause: e }, bytes);
             return;
           }
-          ctx.stats.out++;
-          out.next(value as T);
+          sink.emit(value as T);
         },
+        end() {},
       };
     },
   );
@@ -116,17 +119,17 @@ export function avroSingleObjectEncode<T = unknown>(options: AvroSingleObjectEnc
   header[0] = marker0;
   header[1] = marker1;
   new DataView(header.buffer).setBigUint64(2, avroFingerprint64(type), true);
-  return defineTransformer<T, Uint8Array>('avroSingleObjectEncode', { schema: canonicalSchema(type), source: options.source ?? null }, options, (out, ctx) => ({
-    item(record, position) {
+  return defineCodec<T, Uint8Array>('avroSingleObjectEncode', { schema: canonicalSchema(type) }, options, 'avro', AvroError, (sink) => ({
+    push(record, position) {
       let body: Uint8Array;
       try {
         body = type.toBuffer(record);
       } catch (e) {
-        reportFailure(ctx, out, new AvroError('record does not match the writer schema', { ...where(options.source, ctx, position), cause: e }), record, position);
+        sink.fail({ message: 'record does not match the writer schema', recordIndex: position, cause: e }, record);
         return;
       }
-      ctx.stats.out++;
-      out.next(concatBytes([header, body]));
+      sink.emit(concatBytes([header, body]));
     },
+    end() {},
   }));
 }

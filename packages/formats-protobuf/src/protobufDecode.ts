@@ -1,13 +1,12 @@
-import { defineTransformer, InvalidArgumentError, type NodeOptions, type Transformer } from '@streamweave/core';
+import { InvalidArgumentError, type Transformer } from '@streamweave/core';
+import { type CodecOptions, defineCodec } from '@streamweave/formats';
 import { DelimitedParser, type DelimitedSink } from './internal/delimitedParser.js';
-import { describeValue, reportFailure } from './internal/failure.js';
+import { describeValue } from './internal/describeValue.js';
 import { type MessageCodec, requireCodec } from './messageCodec.js';
 import { ProtobufError } from './protobufError.js';
 
 /** Options of {@link protobufDecode}. */
-export interface ProtobufDecodeOptions extends NodeOptions {
-  /** Where the bytes come from (file, topic, URL); named in every error. */
-  readonly source?: string;
+export interface ProtobufDecodeOptions extends CodecOptions {
   /** Largest message accepted; a larger length prefix counts as corruption (default 64 MiB). */
   readonly maxMessageBytes?: number;
   /**
@@ -49,40 +48,28 @@ export function protobufDecode<T = unknown>(codec: MessageCodec, options: Protob
     toObject === undefined || toObject === false
       ? undefined
       : (m: unknown) => codec.toObject!(m, toObject === true ? undefined : (toObject as Record<string, unknown>));
-  return defineTransformer<Uint8Array, T>(
+  return defineCodec<Uint8Array, T>(
     'protobufDecode',
-    { source: options.source ?? null, maxMessageBytes: options.maxMessageBytes ?? null, toObject: toObject === undefined ? null : JSON.stringify(toObject) },
+    { maxMessageBytes: options.maxMessageBytes ?? null, toObject: toObject === undefined ? null : JSON.stringify(toObject) },
     options,
-    (out, ctx) => {
+    'protobuf',
+    ProtobufError,
+    (sink, ctx) => {
       const parser = new DelimitedParser(codec, { source: options.source, maxMessageBytes: options.maxMessageBytes, component: ctx.component });
-      const stats = ctx.stats;
-      const sink: DelimitedSink = {
-        message(value) {
-          stats.out++;
-          out.next((convert ? convert(value) : value) as T);
-        },
-        failure: (error, item) => reportFailure(ctx, out, error, item, parser.position),
+      const parserSink: DelimitedSink = {
+        message: (value) => sink.emit((convert ? convert(value) : value) as T),
+        failure: (error, item) => sink.report(error, item),
       };
       return {
-        item(chunk, position) {
+        push(chunk, position) {
           parser.position = position;
           if (!(chunk instanceof Uint8Array)) {
-            const error = new ProtobufError(`expected Uint8Array chunks, got ${describeValue(chunk)}`, {
-              ...(options.source === undefined ? {} : { source: options.source }),
-              byteOffset: parser.receivedOffset,
-              recordIndex: parser.messagesRead,
-              component: ctx.component,
-              position,
-            });
-            reportFailure(ctx, out, error, chunk, position);
+            sink.fail({ message: `expected Uint8Array chunks, got ${describeValue(chunk)}`, byteOffset: parser.receivedOffset, recordIndex: parser.messagesRead }, chunk);
             return;
           }
-          parser.push(chunk, sink);
+          parser.push(chunk, parserSink);
         },
-        complete() {
-          parser.end(sink);
-          if (!parser.stopped) out.complete();
-        },
+        end: () => parser.end(parserSink),
       };
     },
   );

@@ -1,13 +1,11 @@
-import { defineTransformer, InvalidArgumentError, type NodeOptions, type Transformer } from '@streamweave/core';
-import { reportFailure } from './internal/failure.js';
+import { InvalidArgumentError, type Transformer } from '@streamweave/core';
+import { type CodecOptions, defineCodec } from '@streamweave/formats';
 import { delimit } from './internal/varint.js';
 import { type MessageCodec, requireCodec } from './messageCodec.js';
 import { ProtobufError } from './protobufError.js';
 
 /** Options of {@link protobufEncode}. */
-export interface ProtobufEncodeOptions extends NodeOptions {
-  /** Where the bytes go (file, topic); named in errors. */
-  readonly source?: string;
+export interface ProtobufEncodeOptions extends CodecOptions {
   /**
    * How records are given. `message` (default): message instances or plain
    * objects with field values as protobufjs holds them (numbers or Long for
@@ -59,29 +57,21 @@ export function protobufEncode<T = unknown>(codec: MessageCodec, options: Protob
   requireCodec('protobufEncode', codec);
   const verify = options.verify ?? true;
   const input = inputMode('protobufEncode', codec, options.input);
-  return defineTransformer<T, Uint8Array>('protobufEncode', { source: options.source ?? null, input, verify }, options, (out, ctx) => {
+  return defineCodec<T, Uint8Array>('protobufEncode', { input, verify }, options, 'protobuf', ProtobufError, (sink) => {
     let bytesOut = 0;
     return {
-      item(record, position) {
+      push(record, position) {
         let bytes: Uint8Array;
         try {
           bytes = delimit(encodeMessage(codec, record, input, verify));
         } catch (e) {
-          const error = new ProtobufError('record is not a valid message of the type', {
-            ...(options.source === undefined ? {} : { source: options.source }),
-            byteOffset: bytesOut,
-            recordIndex: position,
-            position,
-            component: ctx.component,
-            cause: e,
-          });
-          reportFailure(ctx, out, error, record, position);
+          sink.fail({ message: 'record is not a valid message of the type', byteOffset: bytesOut, recordIndex: position, cause: e }, record);
           return;
         }
         bytesOut += bytes.length;
-        ctx.stats.out++;
-        out.next(bytes);
+        sink.emit(bytes);
       },
+      end() {},
     };
   });
 }

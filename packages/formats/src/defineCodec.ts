@@ -10,9 +10,9 @@ import {
   type NodeContext,
   type NodeOptions,
   type Signal,
+  type StreamWeaveError,
   type Transformer,
 } from '@streamweave/core';
-import type { Subscriber } from 'rxjs';
 import type { FormatError, FormatErrorOptions } from './formatError.js';
 
 /** Options every codec transformer accepts. */
@@ -47,12 +47,21 @@ export interface CodecSink<O> {
    * codec may go on (skip / dead-letter), false when the run stops.
    */
   fail(details: FailureDetails, item: unknown): boolean;
+  /**
+   * Reports an error the codec built itself (a parser that already names its
+   * source, byte offset and record index) through the node's error strategy,
+   * like {@link CodecSink.fail}. Returns true when the codec may go on.
+   */
+  report(error: FormatError, item: unknown): boolean;
 }
 
 /** A stateful codec: fed inputs one at a time, flushed once at the end. */
 export interface CodecCore<I> {
-  /** Feeds one input (a byte chunk for decoders, an item for encoders). */
-  push(input: I): void;
+  /**
+   * Feeds one input (a byte chunk for decoders, an item for encoders); `position`
+   * is its index among the node's inputs (the chunk or record position errors name).
+   */
+  push(input: I, position: number): void;
   /** Input ended: emit what is buffered or report a truncation. */
   end(): void;
   /** A watermark or checkpoint barrier is about to pass: emit what is buffered (encoders that batch). */
@@ -60,7 +69,7 @@ export interface CodecCore<I> {
 }
 
 /** Maximum attempts before a "retry" decision on deterministic decoding is treated as stop. */
-const maxDeterministicAttempts = 100;
+const maxDeterministicAttempts = 16;
 
 /**
  * Builds a decode or encode transformer from a stateful codec core: the
@@ -105,19 +114,15 @@ export function defineCodec<I, O>(
         out.next(value);
       },
       fail(details, item) {
+        return sink.report(formatError(ErrorClass, format, source, details, ctx, position), item);
+      },
+      report(error, item) {
         if (stopped) return false;
-        const error = new ErrorClass(details.message, {
-          format,
-          ...(source === undefined ? {} : { source }),
-          ...(details.byteOffset === undefined ? {} : { byteOffset: details.byteOffset }),
-          ...(details.line === undefined ? {} : { line: details.line }),
-          ...(details.recordIndex === undefined ? {} : { recordIndex: details.recordIndex }),
-          ...(details.cause === undefined ? {} : { cause: details.cause }),
-          component: ctx.component,
-          position,
-        });
-        if (!routeFailure(ctx, out, error, item, position)) stopped = true;
-        return !stopped;
+        const stopWith = routeCodecFailure(ctx, error, item, position);
+        if (stopWith === undefined) return true;
+        stopped = true;
+        out.error(stopWith);
+        return false;
       },
     };
     const core = create(sink, ctx);
@@ -138,7 +143,7 @@ export function defineCodec<I, O>(
     return {
       item(value, pos) {
         position = pos;
-        guarded(() => core.push(value), value);
+        guarded(() => core.push(value, pos), value);
       },
       signal(s: Signal) {
         if (isEndOfStream(s)) finish();
@@ -155,21 +160,42 @@ export function defineCodec<I, O>(
   return transformer;
 }
 
-/** Applies the node's error strategy; returns false when the stream was failed. */
-function routeFailure(ctx: NodeContext, out: Subscriber<unknown>, error: FormatError, item: unknown, position: number): boolean {
+/** Builds the format's error from what a codec knows, naming the component and position. @internal */
+export function formatError(
+  ErrorClass: FormatErrorClass,
+  format: string,
+  source: string | undefined,
+  details: FailureDetails,
+  ctx: NodeContext,
+  position: number,
+): FormatError {
+  return new ErrorClass(details.message, {
+    format,
+    ...(source === undefined ? {} : { source }),
+    ...(details.byteOffset === undefined ? {} : { byteOffset: details.byteOffset }),
+    ...(details.line === undefined ? {} : { line: details.line }),
+    ...(details.recordIndex === undefined ? {} : { recordIndex: details.recordIndex }),
+    ...(details.cause === undefined ? {} : { cause: details.cause }),
+    component: ctx.component,
+    position,
+  });
+}
+
+/**
+ * Applies the node's error strategy to a codec failure. Returns undefined when
+ * the codec goes on (the item was skipped or dead-lettered, both counted by the
+ * runtime), or the error to fail the stream with. Decoding is deterministic: a
+ * retry fails the same way, so retries are used up at once. @internal
+ */
+export function routeCodecFailure(ctx: NodeContext, error: StreamWeaveError, item: unknown, position: number): StreamWeaveError | undefined {
   for (let attempt = 1; ; attempt++) {
     const d = ctx.fail(error, item, position, attempt);
-    if (d.action === 'stop') {
-      out.error(d.error);
-      return false;
-    }
-    // Decoding is deterministic: a retry fails the same way, so retries are used up at once.
-    if (d.action === 'retry' && attempt < maxDeterministicAttempts) continue;
+    if (d.action === 'stop') return d.error;
     if (d.action === 'retry') {
-      out.error(error);
-      return false;
+      if (attempt < maxDeterministicAttempts) continue;
+      return error;
     }
-    return true;
+    return undefined;
   }
 }
 

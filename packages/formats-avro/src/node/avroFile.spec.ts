@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkpointBarrier, collect, type DeadLetter, forEach, fromArray, InvalidArgumentError, onError, pipeline, type JsonValue, type RunHandle } from '@streamweave/core';
-import { AvroError, avroDecode, type AvroBadBlock } from '@streamweave/formats-avro';
+import { AvroError, avroDecode, avroEncode, type AvroBadBlock } from '@streamweave/formats-avro';
 import { readAvroFile, writeAvroFile } from '@streamweave/formats-avro/node';
+import { readCodecFile, writeCodecFile } from '@streamweave/formats/node';
 
 const schema = { type: 'record', name: 'Row', fields: [{ name: 'i', type: 'int' }, { name: 's', type: 'string' }] };
 const rows = Array.from({ length: 100 }, (_, i) => ({ i, s: `row-${i}` }));
@@ -25,6 +26,17 @@ describe('writeAvroFile / readAvroFile', () => {
     // The same bytes through the transformer.
     const { result: viaTransformer } = await pipeline().from(fromArray([readFileSync(path)])).pipe(avroDecode()).to(collect()).run();
     expect(plain(viaTransformer)).toEqual(rows);
+  });
+
+  it('works with the generic readCodecFile / writeCodecFile, since avroDecode and avroEncode are defineCodec codecs', async () => {
+    const path = join(dir, 'generic.avro');
+    const { result: written } = await pipeline().from(fromArray(rows)).to(writeCodecFile(path, avroEncode({ schema, blockBytes: 200 }))).run();
+    expect(written).toEqual({ records: 100, bytes: readFileSync(path).length });
+    const { result } = await pipeline().from(readCodecFile(path, avroDecode(), { chunkBytes: 41 })).to(collect()).run();
+    expect(plain(result)).toEqual(rows);
+    // A bad record is the codec's own error, routed by the file sink's strategy.
+    const bad = writeCodecFile(join(dir, 'generic-bad.avro'), avroEncode({ schema }));
+    await expect(pipeline().from(fromArray([rows[0], { i: 'x', s: 1 }])).to(bad).run()).rejects.toThrow(AvroError);
   });
 
   it('writes a header-only file for an empty stream', async () => {

@@ -2,6 +2,7 @@
 /** The reading half of a replayable file source over an incremental parser (Node). */
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import type { NodeContext, StreamWeaveError } from '@streamweave/core';
+import { routeCodecFailure } from '../../defineCodec.js';
 
 /** The incremental parser a {@link ChunkedFileReader} feeds: bytes in, records into the reader's queue. */
 export interface ChunkParser {
@@ -40,9 +41,6 @@ export interface ChunkedFileReader<Q> {
   /** Closes the file (it is opened again by the next read). */
   close(): Promise<void>;
 }
-
-/** Retries of deterministic parsing cannot succeed; bound a strategy that keeps asking. */
-const maxAttempts = 16;
 
 /**
  * The reading half of a replayable file source for a record-framed format (Avro container
@@ -96,14 +94,10 @@ export function chunkedFileReader<Q>(path: string, chunkBytes: number, ctx: Node
       return eof;
     },
     fail(error, item) {
-      for (let attempt = 1; ; attempt++) {
-        const d = ctx.fail(error, item, ctx.stats.out, attempt);
-        if (d.action === 'skip' || d.action === 'deadLetter') return true;
-        if (d.action === 'stop' || attempt >= maxAttempts) {
-          stopError = d.error;
-          return false;
-        }
-      }
+      const stopWith = routeCodecFailure(ctx, error, item, ctx.stats.out);
+      if (stopWith === undefined) return true;
+      stopError = stopWith;
+      return false;
     },
     readUntil,
     async pull(emit, demand) {

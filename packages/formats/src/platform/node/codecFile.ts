@@ -12,9 +12,7 @@ import {
   type StreamWeaveError,
   type Transformer,
 } from '@streamweave/core';
-import type { CodecCore, CodecSink } from '../../defineCodec.js';
-import type { FormatError } from '../../formatError.js';
-import { type CodecSpec, codecSpecOf } from '../../defineCodec.js';
+import { type CodecCore, type CodecSink, type CodecSpec, codecSpecOf, formatError, routeCodecFailure } from '../../defineCodec.js';
 
 /** Options of {@link readCodecFile} (and of every `read…File` source). */
 export interface ReadFileOptions extends NodeOptions {
@@ -35,9 +33,6 @@ export interface WriteFileResult {
   /** Bytes written to the file. */
   readonly bytes: number;
 }
-
-/** Retries of deterministic decoding cannot succeed; bound a strategy that keeps asking. */
-const maxAttempts = 16;
 
 /**
  * Reads a file through any decoder built with `defineCodec` (every
@@ -206,26 +201,15 @@ function runCore<O>(spec: CodecSpec, ctx: NodeContext, path: string, position: (
       if (!stopped) emit(value);
     },
     fail(details, item) {
+      return sink.report(formatError(spec.ErrorClass, spec.format, source, details, ctx, position()), item);
+    },
+    report(error, item) {
       if (stopped) return false;
-      const error: FormatError = new spec.ErrorClass(details.message, {
-        format: spec.format,
-        source,
-        ...(details.byteOffset === undefined ? {} : { byteOffset: details.byteOffset }),
-        ...(details.line === undefined ? {} : { line: details.line }),
-        ...(details.recordIndex === undefined ? {} : { recordIndex: details.recordIndex }),
-        ...(details.cause === undefined ? {} : { cause: details.cause }),
-        component: ctx.component,
-        position: position(),
-      });
-      for (let attempt = 1; ; attempt++) {
-        const d = ctx.fail(error, item, position(), attempt);
-        if (d.action === 'skip' || d.action === 'deadLetter') return true;
-        if (d.action === 'stop' || attempt >= maxAttempts) {
-          stopped = true;
-          stop(d.error);
-          return false;
-        }
-      }
+      const stopWith = routeCodecFailure(ctx, error, item, position());
+      if (stopWith === undefined) return true;
+      stopped = true;
+      stop(stopWith);
+      return false;
     },
   };
   const core = spec.create(sink as CodecSink<unknown>, ctx);
@@ -240,7 +224,7 @@ function runCore<O>(spec: CodecSpec, ctx: NodeContext, path: string, position: (
     }
   };
   return {
-    push: (input) => guarded(() => core.push(input), input),
+    push: (input) => guarded(() => core.push(input, position()), input),
     end: () => guarded(() => core.end(), undefined),
     flush: (signal) => {
       if (core.flush) guarded(() => core.flush!(signal), undefined);
