@@ -141,7 +141,7 @@ const up = brokerUp();
     });
     const file = join(journalDir(), '0000000000000001.journal');
     const buf = readFileSync(file);
-    buf[buf.length - 1] ^= 0xff;
+    buf.writeUInt8(buf.readUInt8(buf.length - 1) ^ 0xff, buf.length - 1);
     writeFileSync(file, Buffer.concat([buf, buf])); // a bad record with another after it
     await expect(run(source(), 1)).rejects.toThrow(`[mqttSource "in"] write-ahead journal: corrupt record #0 (seq 1): checksum mismatch (at ${file}, byte 0)`);
   });

@@ -87,6 +87,13 @@ export interface MqttJournalOptions {
 /**
  * What {@link mqttSource} returns: a producer plus the checkpoint-completion hook of its
  * journal. Without `journal` the hook does nothing and the producer is not replayable.
+ *
+ * @example
+ * ```ts
+ * const source: MqttSource<string> = mqttSource({ topics: 'a/#', clientId: 'c1', name: 'a', journal: { dir: './journal' } });
+ * new CheckpointCoordinator({ onCheckpointComplete: (meta) => void source.commitCheckpoint(meta.positions['a']).catch(console.warn) });
+ * ```
+ * @see {@link MqttJournalOptions}
  */
 export interface MqttSource<T> extends Producer<MqttMessage<T>> {
   /**
