@@ -252,7 +252,7 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): MqttSourc
       // Without a restored position nothing confirmed the journaled messages: replay them all.
       replay = journal.replay(lastSeq);
     };
-    /** Emits journaled messages after the restored position; false once the replay is done. */
+    /** Emits up to `demand` journaled messages after the restored position; returns how many (the replay is done once `replay` is unset). */
     const replayInto = (emit: (item: MqttMessage<T>) => void, demand: number): number => {
       let n = 0;
       while (n < demand) {
