@@ -8,10 +8,11 @@
  * when the aggregate function has `merge`).
  */
 import type { NodeContext, Signal } from '@streamweave/core';
-import { isEndOfStream, isWatermark, StreamWeaveError, watermark } from '@streamweave/core';
+import { isEndOfStream, isWatermark, StreamWeaveError } from '@streamweave/core';
 import type { AggregateFunction } from '../aggregate.js';
 import type { KeyedWindowStore } from '../state/windowState.js';
 import type { FiringTiming } from '../windows.js';
+import { fireGuarded, runItem, watermarkInput } from './engineInput.js';
 import { TimerQueue } from './timerQueue.js';
 import { describeValue } from './validate.js';
 import type { WindowEngineConfig, WindowOperatorStats, WindowSinks } from './windowEngine.js';
@@ -63,8 +64,6 @@ export function startSlicedEngine<T, K, R>(
   const store: KeyedWindowStore<K, KeyPanes<K>> = config.state.keyed(ctx.id, 'panes');
   const timers = new TimerQueue<KeyPanes<K>>();
   let wm = -Infinity;
-  // True after an idle watermark arrived, until the next active one (forwarded as the same status).
-  let inputIdle = false;
   let stopped = false;
   let finished = false;
 
@@ -183,16 +182,9 @@ export function startSlicedEngine<T, K, R>(
     if (t <= wm) return;
     wm = t;
     stats.watermark = t;
-    try {
-      runTimers(t);
-    } catch (e) {
-      const d = ctx.fail(e, undefined, Math.max(0, ctx.stats.in - 1), 1);
-      if (d.action === 'stop') {
-        stopped = true;
-        sinks.error(d.error);
-      }
-    }
+    if (!fireGuarded(ctx, sinks, () => runTimers(t))) stopped = true;
   };
+  const onWatermark = watermarkInput({ now: () => wm, advance, stopped: () => stopped, stats }, sinks);
 
   const finish = () => {
     if (finished || stopped) return;
@@ -207,40 +199,12 @@ export function startSlicedEngine<T, K, R>(
   return {
     item(value, position) {
       if (stopped) return;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          processItem(value, position);
-          return;
-        } catch (e) {
-          const d = ctx.fail(e, value, position, attempt);
-          if (d.action === 'stop') {
-            stopped = true;
-            sinks.error(d.error);
-            return;
-          }
-          if (d.action !== 'retry') return;
-        }
-      }
+      if (!runItem(ctx, sinks, value, position, processItem)) stopped = true;
     },
     signal(s) {
       if (stopped) return;
       if (isWatermark(s)) {
-        if (s.idle) {
-          // The input went quiet: say so downstream once (an idle watermark never moves event time back).
-          if (s.timestamp > wm) advance(s.timestamp);
-          if (!inputIdle && !stopped) sinks.signal(watermark(wm, { idle: true }));
-          inputIdle = true;
-          return;
-        }
-        const wasIdle = inputIdle;
-        inputIdle = false;
-        // A watermark that does not advance is not forwarded: downstream watermarks stay monotonic.
-        if (s.timestamp <= wm) {
-          if (s.timestamp < wm) stats.watermarkRegressions++;
-          if (wasIdle) sinks.signal(watermark(wm)); // active again
-          return;
-        }
-        advance(s.timestamp);
+        if (!onWatermark(s)) return;
       } else if (isEndOfStream(s)) finish();
       if (!stopped) sinks.signal(s);
     },

@@ -10,7 +10,7 @@
  * together share one heap slot, and the trigger context is one reused object.
  */
 import type { Cancel, CreditHold, NodeContext, Signal } from '@streamweave/core';
-import { isCheckpointBarrier, isEndOfStream, isWatermark, StreamWeaveError, watermark } from '@streamweave/core';
+import { isCheckpointBarrier, isEndOfStream, isWatermark, StreamWeaveError } from '@streamweave/core';
 import { StateMismatchError, type StateSnapshot, stateRuntimeOf } from '@streamweave/state';
 import type { AggregateFunction } from '../aggregate.js';
 import type { WindowAssigner } from '../assigners/windowAssigner.js';
@@ -19,6 +19,7 @@ import type { KeyedWindowStore, WindowStateBackend } from '../state/windowState.
 import { type OnMergeContext, type Trigger, TriggerResult } from '../triggers/trigger.js';
 import type { FiringTiming, TimestampedValue, TimeWindow, WindowResult } from '../windows.js';
 import { decodeState, encodeState } from './snapshotCodec.js';
+import { fireGuarded, runItem, watermarkInput } from './engineInput.js';
 import { TimerQueue } from './timerQueue.js';
 import { describeValue } from './validate.js';
 
@@ -175,8 +176,6 @@ export function startWindowEngine<T, K, R>(
   const eventQ = new TimerQueue<Entry<K, T>>();
   const procQ = new TimerQueue<Entry<K, T>>();
   let wm = -Infinity;
-  // True after an idle watermark arrived, until the next active one (forwarded as the same status).
-  let inputIdle = false;
   let stopped = false;
   let finished = false;
   let procCancel: Cancel | undefined;
@@ -553,18 +552,8 @@ export function startWindowEngine<T, K, R>(
     }
   };
 
-  const guarded = (fnToRun: () => void) => {
-    try {
-      fnToRun();
-    } catch (e) {
-      // Failures while firing (a window function or trigger threw) have no input
-      // item; they are reported against the last item received.
-      const d = ctx.fail(e, undefined, Math.max(0, ctx.stats.in - 1), 1);
-      if (d.action === 'stop') {
-        stopped = true;
-        sinks.error(d.error);
-      }
-    }
+  const guarded = (fire: () => void) => {
+    if (!fireGuarded(ctx, sinks, fire)) stopped = true;
   };
 
   const advanceWatermark = (t: number) => {
@@ -573,6 +562,7 @@ export function startWindowEngine<T, K, R>(
     stats.watermark = t;
     guarded(() => runTimers(eventQ, t));
   };
+  const onWatermark = watermarkInput({ now: () => wm, advance: advanceWatermark, stopped: () => stopped, stats }, sinks);
 
   function scheduleProcessing() {
     const next = procQ.peek();
@@ -718,44 +708,19 @@ export function startWindowEngine<T, K, R>(
   return {
     item(value, position) {
       if (stopped) return;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          processItem(value, position);
-          if (timerPool === undefined && procQ.size > 0) {
-            timerPool = ctx.hold();
-            timerPool.release();
-          }
-          return;
-        } catch (e) {
-          const d = ctx.fail(e, value, position, attempt);
-          if (d.action === 'stop') {
-            stopped = true;
-            sinks.error(d.error);
-            return;
-          }
-          if (d.action !== 'retry') return;
-        }
+      if (!runItem(ctx, sinks, value, position, processItem)) {
+        stopped = true;
+        return;
+      }
+      if (timerPool === undefined && procQ.size > 0) {
+        timerPool = ctx.hold();
+        timerPool.release();
       }
     },
     signal(s) {
       if (stopped) return;
       if (isWatermark(s)) {
-        if (s.idle) {
-          // The input went quiet: say so downstream once (an idle watermark never moves event time back).
-          if (s.timestamp > wm) advanceWatermark(s.timestamp);
-          if (!inputIdle && !stopped) sinks.signal(watermark(wm, { idle: true }));
-          inputIdle = true;
-          return;
-        }
-        const wasIdle = inputIdle;
-        inputIdle = false;
-        // A watermark that does not advance is not forwarded: downstream watermarks stay monotonic.
-        if (s.timestamp <= wm) {
-          if (s.timestamp < wm) stats.watermarkRegressions++;
-          if (wasIdle) sinks.signal(watermark(wm)); // active again
-          return;
-        }
-        advanceWatermark(s.timestamp);
+        if (!onWatermark(s)) return;
       } else if (isCheckpointBarrier(s)) {
         runtime?.snapshotTaken(ctx.id, s.checkpointId, snapshot());
       } else if (isEndOfStream(s)) {
