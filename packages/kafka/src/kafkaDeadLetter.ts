@@ -1,4 +1,4 @@
-import { type Consumer, type DeadLetter, defineConsumer, InvalidArgumentError, type NodeOptions } from '@streamweave/core';
+import { type Consumer, type DeadLetter, defineConsumer, InvalidArgumentError, type NodeOptions, StreamWeaveError } from '@streamweave/core';
 import type { KafkaClient, KafkaProducerHandle } from './kafkaClient.js';
 import { connectError } from './internal/connectErrors.js';
 
@@ -39,6 +39,13 @@ function isRecordLike(x: unknown): x is RecordLike {
  * message, say) — its source topic, partition and offset; such a record keeps its
  * original key and value bytes, anything else is written as JSON.
  *
+ * Under a `CheckpointCoordinator` the run hands the route each checkpoint barrier after the
+ * sinks, behind the dead letters routed before it, so a checkpoint (and the offset commit of
+ * {@link kafkaSource} that follows it) completes only once those dead letters are acknowledged
+ * by the brokers. A dead letter that cannot be written fails the run (the route's own
+ * `errors` strategy aside) with an error naming the failing node, position and source record:
+ * it is never lost behind a committed offset.
+ *
  * @example
  * ```ts
  * await pipeline().from(kafkaSource({ client, topics: ['in'], groupId: 'g', decode: parseJson })).to(sink)
@@ -59,7 +66,7 @@ export function kafkaDeadLetter(topic: string, options: KafkaDeadLetterOptions):
         throw connectError('kafkaDeadLetter', options.client.brokers, ctx.component, e);
       }));
     return {
-      async item(value) {
+      async item(value, position) {
         const letter = value as DeadLetter;
         const headers: Record<string, string> = { [deadLetterHeaders.error]: letter.error.message };
         if (letter.error.component) headers[deadLetterHeaders.component] = `${letter.error.component.type}:${letter.error.component.id}`;
@@ -76,7 +83,19 @@ export function kafkaDeadLetter(topic: string, options: KafkaDeadLetterOptions):
         } else {
           body = JSON.stringify(item) ?? null;
         }
-        await (await connect()).send([{ topic, key, value: body, headers }], 'none');
+        const c = await connect();
+        try {
+          await c.send([{ topic, key, value: body, headers }], 'none');
+        } catch (e) {
+          const of = letter.error.component ? `${letter.error.component.type}:${letter.error.component.id}` : 'an unnamed node';
+          const at = letter.error.position === undefined ? '' : ` at position ${letter.error.position}`;
+          const record = isRecordLike(item) ? ` (record ${item.topic}/${item.partition}@${item.offset})` : '';
+          throw new StreamWeaveError(`kafkaDeadLetter: writing the dead letter of ${of}${at}${record} to topic ${topic} failed`, {
+            component: ctx.component,
+            position,
+            cause: e,
+          });
+        }
         records++;
       },
       async complete() {
