@@ -37,3 +37,24 @@ describe('resolveFailure with a rethrown stop decision', () => {
     expect(handle.stats()['selfHandling']!.errors).toBe(1);
   });
 });
+
+describe('a source whose pull keeps failing under skip', () => {
+  it('still yields to the event loop, so timers and I/O run between the failed pulls', async () => {
+    let timerFired = false;
+    let failures = 0;
+    const source = defineProducer<number>('flaky', {}, undefined, () => ({
+      pull() {
+        if (timerFired) return false;
+        // Bounded so that the old behaviour (never yielding) ends instead of hanging the test.
+        if (++failures > 2_000_000) return false;
+        throw new Error('unreadable record');
+      },
+    }));
+    setTimeout(() => (timerFired = true), 0);
+    const handle = pipeline().from(source).to(collect()).start({ errors: onError.skip() });
+    await handle.result;
+    expect(timerFired).toBe(true);
+    expect(failures).toBeLessThan(2_000_000);
+    expect(handle.stats()['flaky']).toMatchObject({ out: 0, errors: failures, skipped: failures });
+  });
+});

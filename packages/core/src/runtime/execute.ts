@@ -380,6 +380,13 @@ async function runSource(
     }
     live = true;
     while (!stop.aborted) {
+      // Checked every turn, also after a failed pull the strategy skipped: a source that keeps
+      // failing must not starve timers and I/O.
+      if (Date.now() - lastYield > yieldAfterMs) {
+        await macrotask();
+        lastYield = Date.now();
+        continue;
+      }
       if (pool.available <= 0) {
         const t0 = hooks?.onBackpressure ? Date.now() : 0;
         await pool.whenAvailable();
@@ -415,10 +422,6 @@ async function runSource(
       }
       attempt = 1;
       if (more === false) break;
-      if (Date.now() - lastYield > yieldAfterMs) {
-        await macrotask();
-        lastYield = Date.now();
-      }
     }
     live = false;
     if (cancelled.aborted) return;
