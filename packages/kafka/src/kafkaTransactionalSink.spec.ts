@@ -13,7 +13,7 @@ function fakeBroker() {
   const log: string[] = [];
   const visible: string[] = [];
   const groups = new Map<string, Map<string, string>>();
-  const broker = { log, visible, groups, failCommit: false, hangCommit: false, concurrentTransactions: 0 };
+  const broker = { log, visible, groups, failCommit: false, hangCommit: false, concurrentTransactions: 0, notCoordinator: 0 };
   const groupOffset = (g: string, topic: string, p: string) => groups.get(g)?.get(`${topic}/${p}`) ?? '-1';
   const client: KafkaClient = {
     brokers: ['fake:9092'],
@@ -23,7 +23,14 @@ function fakeBroker() {
       deleteTopic: () => Promise.reject(new Error('not in this fake')),
       endOffsets: () => Promise.reject(new Error('not in this fake')),
       setGroupOffsets: () => Promise.reject(new Error('not in this fake')),
-      groupOffsets: async (g, topic) => ({ '0': groupOffset(g, topic, '0') }),
+      async groupOffsets(g, topic) {
+        if (broker.notCoordinator > 0) {
+          broker.notCoordinator--;
+          log.push('NOT_COORDINATOR');
+          throw Object.assign(new Error('This is not the correct coordinator for this group'), { type: 'NOT_COORDINATOR', retriable: true });
+        }
+        return { '0': groupOffset(g, topic, '0') };
+      },
       close: async () => undefined,
     }),
     producer: async (cfg) => {
@@ -167,9 +174,11 @@ describe('kafkaTransactionalSink under a CheckpointCoordinator (two-phase commit
     expect(broker.visible).toEqual(['out:=a', 'out:=b', 'out:=c', 'out:=e']);
   });
 
-  it('numbers the epochs of a fresh start after the ones the commit marker says are committed', async () => {
+  it('numbers the epochs of a fresh start after the ones the commit marker says are committed, retrying a moving coordinator', async () => {
     const { broker, client, groupOffset } = fakeBroker();
     broker.groups.set('streamweave.commits.tx', new Map([['out/0', '7']]));
+    // The marker's group coordinator moves twice while the sink starts.
+    broker.notCoordinator = 2;
     const j = job(client);
     const { result } = await j.start();
     j.push('a');
@@ -177,6 +186,7 @@ describe('kafkaTransactionalSink under a CheckpointCoordinator (two-phase commit
     j.end();
     await result;
     expect(groupOffset('streamweave.commits.tx', 'out', '0')).toBe('8');
+    expect(broker.log.slice(0, 3)).toEqual(['producer tx', 'NOT_COORDINATOR', 'NOT_COORDINATOR']);
   });
 
   it('waits out CONCURRENT_TRANSACTIONS when adding offsets to a transaction', async () => {
@@ -203,6 +213,17 @@ describe('kafkaTransactionalSink under a CheckpointCoordinator (two-phase commit
     j.push('d');
     await expect(result).rejects.toThrow('kafkaTransactionalSink: committing epoch 0 (checkpoint 1, 3 records) for checkpoint 1 failed');
     expect(broker.log).toContain('abort');
+  });
+
+  it('fails the coordinator run when the commit of the final checkpoint fails', async () => {
+    const { broker, client } = fakeBroker();
+    const j = job(client);
+    const { result } = await j.start();
+    j.push('a');
+    await tick();
+    broker.failCommit = true;
+    j.end();
+    await expect(result).rejects.toThrow('kafkaTransactionalSink: committing epoch 0 (checkpoint end, 1 records) for checkpoint 1 failed: broker said no');
   });
 
   it('leaves what is pre-committed to the restored run when the run is cancelled with a commit pending', async () => {
@@ -237,6 +258,10 @@ describe('epoch snapshots', () => {
     ];
     const decoded = decodeEpochs('test', encodeEpochs(6, pending));
     expect(decoded).toEqual({ nextSeq: 6, pending: pending.map(({ seq, checkpoint, offsets, records }) => ({ seq, checkpoint, offsets, records })) });
+  });
+
+  it('reads the empty snapshot of the barrier-commit mode as nothing pending', () => {
+    expect(decodeEpochs('test', [])).toEqual({ nextSeq: 0, pending: [] });
   });
 
   it('rejects state it did not write, naming the component', () => {

@@ -213,14 +213,24 @@ function twoPhaseCommit<T>(ctx: NodeContext, runtime: TwoPhaseRuntime, settings:
       }
     }));
 
-  /** Epochs of this transactionalId committed so far (by any run), from the commit marker. */
+  /**
+   * Epochs of this transactionalId committed so far (by any run), from the commit marker. A
+   * retriable broker error (NOT_COORDINATOR while the group's coordinator moves or loads) is
+   * retried with a new admin connection (kafkajs' admin keeps asking the stale coordinator),
+   * from 100 ms, doubling to 1 s, at most 10 times.
+   */
   const committedEpochs = async (): Promise<number> => {
-    const admin = await options.client.admin();
-    try {
-      const marker = Number((await admin.groupOffsets(markerGroup, options.topic))['0'] ?? -1);
-      return marker > 0 ? marker : 0;
-    } finally {
-      await admin.close();
+    for (let attempt = 0; ; attempt++) {
+      const admin = await options.client.admin();
+      try {
+        const marker = Number((await admin.groupOffsets(markerGroup, options.topic))['0'] ?? -1);
+        return marker > 0 ? marker : 0;
+      } catch (e) {
+        if (attempt >= 10 || (e as { retriable?: unknown } | null)?.retriable !== true) throw e;
+      } finally {
+        await admin.close();
+      }
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1000)));
     }
   };
   const describe = (epochs: readonly PreCommittedEpoch[]) =>
@@ -289,13 +299,15 @@ function twoPhaseCommit<T>(ctx: NodeContext, runtime: TwoPhaseRuntime, settings:
   runtime.register({
     id: ctx.id,
     type: 'kafkaTransactionalSink',
-    // Never rejects (the coordinator awaits it): a failed commit fails the run at its next element.
+    // A failed commit fails the run at its next element. Only the final checkpoint's notice
+    // rejects (CheckpointCoordinator.run then rejects): the run has no next element.
     notifyComplete(checkpointId) {
       if (stopped) return;
+      const final = finished && checkpointId > lastBarrier;
       let due: PreCommittedEpoch[] = [];
       return enqueue('a commit', async () => {
         // The final checkpoint (after end of input) also commits the 'end' epoch.
-        due = pending.filter((e) => (e.checkpoint === 'end' ? finished && checkpointId > lastBarrier : e.checkpoint <= checkpointId));
+        due = pending.filter((e) => (e.checkpoint === 'end' ? final : e.checkpoint <= checkpointId));
         if (due.length === 0) return;
         try {
           await commit(due);
@@ -306,6 +318,7 @@ function twoPhaseCommit<T>(ctx: NodeContext, runtime: TwoPhaseRuntime, settings:
       }).then(async () => {
         // After the run: close the producer once nothing is left to commit.
         if ((finished || stopped) && (pending.length === 0 || failure)) await producer.close();
+        if (final) check();
       });
     },
   });

@@ -58,6 +58,8 @@ export function encodeEpochs(nextSeq: number, pending: readonly PreCommittedEpoc
 
 /** Reads what {@link encodeEpochs} stored; throws naming `component` when it is not that shape. */
 export function decodeEpochs(component: string, snapshot: ReadonlyArray<readonly [string, string]>): EpochSnapshot {
+  // The barrier-commit mode's snapshot (every epoch committed at its barrier already).
+  if (snapshot.length === 0) return { nextSeq: 0, pending: [] };
   const entry = snapshot.find(([k]) => k === 'epochs');
   if (!entry) throw new Error(`${component}: the restored state has no "epochs" entry (it was not written by kafkaTransactionalSink)`);
   const raw = JSON.parse(entry[1]) as { nextSeq: unknown; pending: unknown };
