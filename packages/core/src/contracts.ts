@@ -52,7 +52,11 @@ export interface NodeStats {
   skipped: number;
 }
 
-/** A unit of backpressure credit taken by a stage that keeps an item past the synchronous push. */
+/**
+ * A unit of backpressure credit taken by a stage that keeps an item past the synchronous push.
+ * Call its methods on the hold (`promise.then(() => hold.release())`): the runtime's holds are
+ * class instances, so a detached `hold.release` loses its `this`.
+ */
 export interface CreditHold {
   /** Returns the credit. Idempotent. */
   release(): void;

@@ -96,7 +96,7 @@ export function dbSink<T>(options: DbSinkOptions<T>): Consumer<T, DbSinkResult> 
         // Synchronous, so a barrier never overtakes an item; a full batch holds one credit until written.
         if (batch.length >= batchSize) {
           const hold = ctx.hold();
-          flush().then(hold.release, hold.release);
+          flush().then(() => hold.release(), () => hold.release());
         }
       },
       signal(s) {

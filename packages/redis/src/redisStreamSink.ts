@@ -108,7 +108,7 @@ export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>): Consumer
           // Synchronous, so a barrier never overtakes an item; a full batch holds one credit until written.
           if (batch.length >= batchSize) {
             const hold = ctx.hold();
-            flush().then(hold.release, hold.release);
+            flush().then(() => hold.release(), () => hold.release());
           }
         },
         signal(s) {

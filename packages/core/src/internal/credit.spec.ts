@@ -1,4 +1,4 @@
-import { CreditPool, currentPool, takeAmbientHold, withAmbientPool } from './credit.js';
+import { CreditPool, currentEmittedAt, currentPool, setEmittedAt, takeAmbientHold, withAmbientPool } from './credit.js';
 
 describe('CreditPool', () => {
   it('counts holds taken in a push against the ambient pool; release is idempotent', () => {
@@ -24,6 +24,17 @@ describe('CreditPool', () => {
     expect([pool.outstanding, currentPool()]).toEqual([1, undefined]);
     downstream.release();
     expect(pool.outstanding).toBe(0);
+  });
+
+  it('a hold runs work with the emit time of the item it was taken for, and restores the previous one after', () => {
+    const pool = new CreditPool(4);
+    setEmittedAt(7);
+    const hold = withAmbientPool(pool, () => takeAmbientHold());
+    setEmittedAt(11);
+    expect(hold.run(() => [currentEmittedAt(), currentPool()])).toEqual([7, pool]);
+    expect([currentEmittedAt(), currentPool()]).toEqual([11, undefined]);
+    hold.release();
+    setEmittedAt(0);
   });
 
   it('wakes a waiting source once half the window is free', async () => {

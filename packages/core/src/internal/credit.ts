@@ -67,26 +67,14 @@ export class CreditPool {
   /** Takes one credit. */
   take(): CreditHold {
     this.held++;
-    let released = false;
-    const emittedAt = ambientEmittedAt;
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        this.held--;
-        // Resume the source once half the window is free, so pulls are not one item at a time.
-        if (this.waiters.length > 0 && this.held <= this.window / 2) this.wake();
-      },
-      run: (fn) => {
-        const previous = ambientEmittedAt;
-        ambientEmittedAt = emittedAt;
-        try {
-          return withAmbientPool(this, fn);
-        } finally {
-          ambientEmittedAt = previous;
-        }
-      },
-    };
+    return new PoolHold(this, ambientEmittedAt);
+  }
+
+  /** Returns one credit taken by {@link CreditPool.take} (called once per hold). */
+  giveBack(): void {
+    this.held--;
+    // Resume the source once half the window is free, so pulls are not one item at a time.
+    if (this.waiters.length > 0 && this.held <= this.window / 2) this.wake();
   }
 
   /** Resolves when credit is available again (at once if it is). */
@@ -100,6 +88,37 @@ export class CreditPool {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
+  }
+}
+
+/**
+ * A hold on a {@link CreditPool}. A class rather than an object of two closures: a sink that
+ * keeps every item until its batch is written takes one per item, so this is on the per-item
+ * path. Its methods use `this`: call them as methods (`() => hold.release()`), not detached.
+ */
+class PoolHold implements CreditHold {
+  private released = false;
+
+  constructor(
+    private readonly pool: CreditPool,
+    /** The source emit time of the item the hold was taken for (end-to-end latency). */
+    private readonly emittedAt: number,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.pool.giveBack();
+  }
+
+  run<R>(fn: () => R): R {
+    const previous = ambientEmittedAt;
+    ambientEmittedAt = this.emittedAt;
+    try {
+      return withAmbientPool(this.pool, fn);
+    } finally {
+      ambientEmittedAt = previous;
+    }
   }
 }
 
