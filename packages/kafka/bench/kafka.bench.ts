@@ -7,8 +7,9 @@
  *   BENCH_RECORDS=20000 pnpm --filter @streamweave/kafka bench
  *
  * Both sides are timed from before they connect to the broker's acknowledgement of the last
- * record, and again including closing their clients; BENCH_ROUNDS rounds in alternating
- * order, medians compared. After every run (untimed) the output topic's end offsets are
+ * record, and again including closing their clients; BENCH_ROUNDS rounds (default 5) in
+ * alternating order, medians compared. Also printed: the load average, each round's ratio
+ * (its two runs ran back to back) and the process CPU of each side. After every run (untimed) the output topic's end offsets are
  * checked: exactly BENCH_RECORDS more records on each side.
  *
  *   BENCH_VERBOSE=1   per run: produce requests, records and partitions per request, time
@@ -17,6 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { Session } from 'node:inspector/promises';
 import { map, pipeline } from '@streamweave/core';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -100,11 +102,19 @@ interface Timing {
   readonly ackMs: number;
   /** The same, plus closing the consumer and producer. */
   readonly closedMs: number;
+  /** Process CPU (user + system) over `ackMs`: the work, whatever else the machine runs. */
+  readonly cpuMs: number;
 }
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+};
 
 async function raw(out: string): Promise<Timing> {
   // Both sides are timed from before they connect: the StreamWeave run connects inside.
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   // The consumer settings kafkajsClient uses (its 500 ms fetch wait; kafkajs' default is 5 s).
   const consumer = kafka.consumer({ groupId: `bench-raw-${id}-${++runs}`, maxWaitTimeInMs: 500 });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -129,9 +139,10 @@ async function raw(out: string): Promise<Timing> {
     });
   });
   const ackMs = performance.now() - t0;
+  const cpu = cpuMs(cpu0);
   stats.print('raw', ackMs);
   await Promise.all([consumer.disconnect(), producer.disconnect()]);
-  return { ackMs, closedMs: performance.now() - t0 };
+  return { ackMs, closedMs: performance.now() - t0, cpuMs: cpu };
 }
 
 /** Checks that `topic` holds exactly `expected` records (every side's runs so far, n each): nothing lost, nothing doubled. */
@@ -150,8 +161,10 @@ async function streamweave(out: string): Promise<Timing> {
   let seen = 0;
   let acked = 0;
   let ackMs = 0;
+  let cpu = 0;
   const stats = new SendStats();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   // The client as the sink sees it, noting when the broker acknowledged the last record.
   const timed: KafkaClient = {
     ...client,
@@ -178,7 +191,10 @@ async function streamweave(out: string): Promise<Timing> {
         async send(messages, compression) {
           await stats.time(messages, () => p.send(messages, compression));
           acked += messages.length;
-          if (acked >= n && ackMs === 0) ackMs = performance.now() - t0;
+          if (acked >= n && ackMs === 0) {
+            ackMs = performance.now() - t0;
+            cpu = cpuMs(cpu0);
+          }
         },
       };
     },
@@ -203,15 +219,16 @@ async function streamweave(out: string): Promise<Timing> {
   const { result } = await handle.result;
   stats.print('streamweave', ackMs);
   if ((result as { records: number }).records !== n) throw new Error(`sink wrote ${JSON.stringify(result)}, expected ${n}`);
-  return { ackMs, closedMs: performance.now() - t0 };
+  return { ackMs, closedMs: performance.now() - t0, cpuMs: cpu };
 }
 
 for (const t of topics) await createTopic(client, t, 3);
 try {
   await seed();
-  // BENCH_ROUNDS rounds (default 3), alternating which side goes first, so neither always
+  // BENCH_ROUNDS rounds (default 5), alternating which side goes first, so neither always
   // reads a warmer broker cache; the shared machine is noisy, so medians are compared.
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const load0 = loadavg();
   const only = process.env.BENCH_ONLY; // 'raw' or 'streamweave', for profiling one side
   const rawRuns: Timing[] = [];
   const swRuns: Timing[] = [];
@@ -245,12 +262,15 @@ try {
     if (i % 2 === 1) sides.reverse();
     for (const side of sides) await side();
   }
-  const median = (ts: Timing[], k: keyof Timing) => {
-    const v = ts.map((t) => t[k]).sort((a, b) => a - b);
+  const mid = (values: number[]) => {
+    const v = [...values].sort((a, b) => a - b);
     return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
   };
+  const median = (ts: Timing[], k: keyof Timing) => mid(ts.map((t) => t[k]));
   const rate = (ms: number) => Math.round((n / ms) * 1000);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`records: ${n}, ${rounds} rounds (alternating order), medians; every run's output checked: exactly ${n} records`);
+  console.log(`load average (1, 5, 15 min) at the start: ${load(load0)}, at the end: ${load(loadavg())} (${availableParallelism()} CPUs)`);
   for (const [k, label] of [['ackMs', 'to the last record acknowledged'], ['closedMs', 'including closing the clients']] as const) {
     console.log(`${label}:`);
     const r = rawRuns.length ? median(rawRuns, k) : NaN;
@@ -258,6 +278,14 @@ try {
     console.log(`  raw kafkajs consume→produce: ${r.toFixed(0)} ms, ${rate(r)} records/s (${rawRuns.map((t) => t[k].toFixed(0)).join(', ')} ms)`);
     console.log(`  streamweave source→map→sink: ${w.toFixed(0)} ms, ${rate(w)} records/s (${swRuns.map((t) => t[k].toFixed(0)).join(', ')} ms)`);
     console.log(`  ratio (streamweave / raw throughput): ${(r / w).toFixed(2)}x`);
+  }
+  if (rawRuns.length && rawRuns.length === swRuns.length) {
+    // Each round's two runs ran back to back: their ratio sees the same machine load.
+    const paired = rawRuns.map((t, i) => t.ackMs / swRuns[i]!.ackMs);
+    console.log(`per round, to the last acknowledgement: ${paired.map((x) => x.toFixed(2)).join(', ')}x (median ${mid(paired).toFixed(2)}x)`);
+    const rc = median(rawRuns, 'cpuMs');
+    const wc = median(swRuns, 'cpuMs');
+    console.log(`process CPU to the last acknowledgement: raw ${rc.toFixed(0)} ms, streamweave ${wc.toFixed(0)} ms, ratio (raw / streamweave) ${(rc / wc).toFixed(2)}x`);
   }
 } finally {
   for (const t of topics) await deleteTopic(client, t).catch(() => undefined);

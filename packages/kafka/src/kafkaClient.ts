@@ -199,12 +199,14 @@ function toTopicOffsets(offsets: KafkaOffsets) {
 
 function toMessages(messages: readonly KafkaOutgoing[]) {
   type Message = { key?: string | Buffer | null; value: string | Buffer | null; headers?: Record<string, string | Buffer>; partition?: number };
-  // Runs per record: plain object literals (an absent field and an undefined one are the same to kafkajs).
+  // An outgoing record already has kafkajs' message fields (key, value, headers, partition);
+  // kafkajs reads those and never writes to a message, so one topic's records go as they are
+  // (no copy per record). Several topics are grouped, one plain object per record.
   const first = messages[0]!.topic;
   let single = true;
   for (const m of messages) if (m.topic !== first) single = false;
+  if (single) return [{ topic: first, messages: messages as unknown as Message[] }];
   const toMessage = (m: KafkaOutgoing): Message => ({ key: m.key, value: m.value, headers: m.headers as Record<string, string | Buffer> | undefined, partition: m.partition });
-  if (single) return [{ topic: first, messages: messages.map(toMessage) }];
   const byTopic = new Map<string, Message[]>();
   for (const m of messages) {
     let list = byTopic.get(m.topic);

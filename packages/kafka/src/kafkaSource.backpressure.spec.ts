@@ -1,4 +1,4 @@
-import { defineConsumer, pipeline, VirtualClock } from '@streamweave/core';
+import { checkpointBarrier, defineConsumer, pipeline, VirtualClock } from '@streamweave/core';
 import { kafkaSource, type KafkaClient, type KafkaConsumerHandlers, type KafkaRecord } from './index.js';
 
 /** A consumer handle driven by the test (unit test of the source's own buffering logic). */
@@ -118,6 +118,46 @@ describe('kafkaSource backpressure and rebalance', () => {
     open();
     handle.drain();
     await handle.result;
+  });
+
+  it('reports the next offset of every partition at barriers and at the end, with records of several partitions interleaved', async () => {
+    const fake = fakeConsumerClient([]);
+    const got: string[] = [];
+    const positions: unknown[] = [];
+    const sink = defineConsumer<KafkaRecord, string[]>('sink', {}, undefined, () => ({
+      item: (value) => void got.push(`${(value as KafkaRecord).partition}@${(value as KafkaRecord).offset}`),
+      complete: () => got,
+    }));
+    const handle = pipeline()
+      .from(kafkaSource({ client: fake.client, topics: ['t'], groupId: 'g' }))
+      .to(sink)
+      .start({
+        checkpoints: {
+          onSourceBarrier: (_id, _b, p) => void positions.push(p),
+          onSourceEnd: (_id, p) => void positions.push(p),
+        },
+      });
+    while (!fake.handlers()) await tick();
+    const h = fake.handlers()!;
+    h.onAssign({ t: [0, 1, 2] });
+    await h.onRecords([rec(0, 0), rec(0, 1)]);
+    await h.onRecords([rec(1, 10), rec(1, 11), rec(1, 12)]);
+    for (let i = 0; i < 3; i++) await tick();
+    handle.injectBarrier(checkpointBarrier(1, 0));
+    await h.onRecords([rec(0, 2)]);
+    // A fetch that overlaps what was taken (it raced a seek): only the new record is kept.
+    await h.onRecords([rec(1, 11), rec(1, 12), rec(1, 13)]);
+    await h.onRecords([rec(2, 5)]);
+    for (let i = 0; i < 3; i++) await tick();
+    handle.injectBarrier(checkpointBarrier(2, 0));
+    handle.drain();
+    const { result } = await handle.result;
+    expect(result).toEqual(['0@0', '0@1', '1@10', '1@11', '1@12', '0@2', '1@13', '2@5']);
+    expect(positions).toEqual([
+      { t: { '0': '2', '1': '13' } },
+      { t: { '0': '3', '1': '14', '2': '6' } },
+      { t: { '0': '3', '1': '14', '2': '6' } },
+    ]);
   });
 
   it('fails the run when the consumer crashes for good, naming the group and brokers', async () => {

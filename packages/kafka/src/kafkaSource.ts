@@ -151,8 +151,14 @@ class Reader<T> implements SourceReader<T> {
   private starting: Promise<void> | undefined;
   private readonly buffer: KafkaRecord[] = [];
   private head = 0;
-  /** Next offset to emit, per topic and partition (emitted or restored). */
+  /** Next offset to emit, per topic and partition (emitted or restored); see {@link Reader.settle}. */
   private readonly next = new Map<string, Record<string, string>>();
+  /**
+   * The last record emitted, not yet written to `next`: a partition's records arrive in runs
+   * (one fetched batch each), so `next` is updated once per run instead of once per record
+   * (a string per record). Everything that reads `next` settles it first.
+   */
+  private unsettled: KafkaRecord | undefined;
   private assigned = new Set<string>();
   /** Next offset after the last record buffered, per partition key. */
   private readonly fetched = new Map<string, string>();
@@ -182,11 +188,13 @@ class Reader<T> implements SourceReader<T> {
   }
 
   seek(position: JsonValue): void {
+    this.settle();
     const offsets = parseOffsets('kafkaSource', position);
     for (const [topic, parts] of Object.entries(offsets)) this.next.set(topic, { ...parts });
   }
 
   position(): JsonValue {
+    this.settle();
     const out: Record<string, Record<string, string>> = {};
     for (const [topic, parts] of this.next) out[topic] = { ...parts };
     // The runtime asks for the position exactly when a barrier (or the end) passes this
@@ -274,6 +282,22 @@ class Reader<T> implements SourceReader<T> {
   }
 
   private advance(r: KafkaRecord): void {
+    const last = this.unsettled;
+    if (last !== undefined && (last.partition !== r.partition || last.topic !== r.topic)) this.settle();
+    this.unsettled = r;
+  }
+
+  /** Next offset to emit of one partition, if known. */
+  private nextOffset(topic: string, partition: number): string | undefined {
+    this.settle();
+    return this.next.get(topic)?.[String(partition)];
+  }
+
+  /** Writes the last emitted record's next offset to `next`. */
+  private settle(): void {
+    const r = this.unsettled;
+    if (r === undefined) return;
+    this.unsettled = undefined;
     let parts = this.next.get(r.topic);
     if (!parts) this.next.set(r.topic, (parts = {}));
     parts[String(r.partition)] = String(Number(r.offset) + 1);
@@ -321,15 +345,17 @@ class Reader<T> implements SourceReader<T> {
       },
     });
     // Restored offsets: seek now; onAssign seeks again if the group assigns later.
+    this.settle();
     for (const [topic, parts] of this.next) for (const [p, off] of Object.entries(parts)) consumer.seek(topic, Number(p), off);
   }
 
   private async onRecords(records: readonly KafkaRecord[]): Promise<void> {
     const first = records[0]!;
     const key = tpKey(first.topic, first.partition);
-    const from = this.fetched.get(key) ?? this.next.get(first.topic)?.[String(first.partition)];
+    const from = this.fetched.get(key) ?? this.nextOffset(first.topic, first.partition);
     // A fetch that raced a seek can repeat records already taken (emitted or buffered): drop them.
-    const fresh = from === undefined ? records : records.filter((r) => Number(r.offset) >= Number(from));
+    // Offsets grow within a batch, so a batch whose first record is new is new throughout.
+    const fresh = from === undefined || Number(first.offset) >= Number(from) ? records : records.filter((r) => Number(r.offset) >= Number(from));
     for (const r of fresh) this.buffer.push(r);
     if (fresh.length > 0) this.fetched.set(key, String(Number(fresh[fresh.length - 1]!.offset) + 1));
     if (fresh.length > 0) this.wakeUp();
@@ -352,6 +378,7 @@ class Reader<T> implements SourceReader<T> {
   }
 
   private onAssign(assignment: Readonly<Record<string, readonly number[]>>): void {
+    this.settle();
     const now = new Set<string>();
     for (const [topic, parts] of Object.entries(assignment)) for (const p of parts) now.add(tpKey(topic, p));
     // Revoked partitions: their buffered records and progress belong to the new owner now.
