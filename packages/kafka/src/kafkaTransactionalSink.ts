@@ -91,9 +91,10 @@ const commitMarkerGroup = (transactionalId: string): string => `streamweave.comm
  * epochs already committed. The marker is the committed offset of the consumer group
  * `streamweave.commits.<transactionalId>` on partition 0 of `topic`, written in each
  * transaction (the number of epochs committed); the input group's offsets alone cannot tell
- * it, since an epoch may emit records (timers, end of input) without consuming any. The cost: output is visible only
- * after its checkpoint completed (checkpoint interval + commit latency), and an epoch's records
- * sit in memory and in the checkpoint until then.
+ * it, since an epoch may emit records (timers, end of input) without consuming any. The cost:
+ * output is visible only after its checkpoint completed (checkpoint interval + checkpoint write
+ * + one transaction), and an epoch's records sit in memory and in each checkpoint until then.
+ * The last epoch commits with the coordinator's final checkpoint, after the run resolved.
  *
  * **Without a coordinator** (barriers injected with `injectBarrier`, no restore, stateless
  * jobs): one Kafka transaction per epoch, committed at the barrier itself with the source's
@@ -101,7 +102,8 @@ const commitMarkerGroup = (transactionalId: string): string => `streamweave.comm
  * failure or cancellation aborts the open transaction; a restarted job's producer fences the
  * old one and its source resumes from the last committed offsets. This is exactly-once only
  * because nothing else must survive a restart: with restored state, committing before the
- * state is durable would lose or repeat updates, hence the two-phase commit above.
+ * state is durable would lose or repeat updates, hence the two-phase commit above. There is no
+ * durable checkpoint here to wait for, so a two-phase commit would only hold output longer.
  *
  * @example
  * ```ts

@@ -114,7 +114,14 @@ export async function runAggregateChaos(options: AggregateChaosOptions): Promise
     const done = await startChaosRun(options.job, { ...env, CHAOS_RATE: '0' }, { timeoutMs: runTimeoutMs }).exit;
     if (done.code !== 0 || !/^DONE \d+$/m.test(done.stdout)) throw new Error(`final chaos run failed (exit ${String(done.code ?? done.signal)}):\n${done.stdout}\n${done.stderr}`);
 
-    const committed = kcatConsume(output, '%k:%s\\n', true);
+    // The last commit returned before the job exited; its markers reach the partitions a few ms later.
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const settleBy = Date.now() + 10_000;
+    let committed = kcatConsume(output, '%k:%s\\n', true);
+    while (committed.length < records && Date.now() < settleBy) {
+      await sleep(100);
+      committed = kcatConsume(output, '%k:%s\\n', true);
+    }
     const uncommitted = kcatConsume(output, '%k:%s\\n', false);
     const got = new Map<string, string[]>();
     for (const line of committed) {
@@ -137,7 +144,12 @@ export async function runAggregateChaos(options: AggregateChaosOptions): Promise
     const admin = await client.admin();
     let offsetsAtEnd: boolean;
     try {
-      offsetsAtEnd = JSON.stringify(await admin.groupOffsets(groupId, input)) === JSON.stringify(await admin.endOffsets(input));
+      const ends = JSON.stringify(await admin.endOffsets(input));
+      offsetsAtEnd = JSON.stringify(await admin.groupOffsets(groupId, input)) === ends;
+      while (!offsetsAtEnd && Date.now() < settleBy) {
+        await sleep(100);
+        offsetsAtEnd = JSON.stringify(await admin.groupOffsets(groupId, input)) === ends;
+      }
     } finally {
       await admin.close();
     }
