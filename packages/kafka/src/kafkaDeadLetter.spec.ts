@@ -32,7 +32,13 @@ const scripted = <T>(elements: ReadonlyArray<Element<T>>) =>
 const record = (offset: string, value: string): KafkaRecord =>
   ({ topic: 'in', partition: 0, offset, key: null, value: Buffer.from(value), headers: {}, timestamp: '0' }) as KafkaRecord;
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Waits (polling) until the route has asked for `n` sends. */
+async function sendsAsked(sends: readonly unknown[], n: number): Promise<void> {
+  for (let waited = 0; sends.length < n; waited += 5) {
+    if (waited > 10_000) throw new Error(`the dead-letter route asked for ${sends.length} sends, not ${n}, within 10 s`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 const decodeOrFail = (r: KafkaRecord) => {
   if (String(r.value) === 'bad') throw new Error('cannot decode');
@@ -48,7 +54,7 @@ describe('kafkaDeadLetter', () => {
       .pipe(map(decodeOrFail))
       .to(collect())
       .run({ errors: onError.deadLetter(), deadLetter: kafkaDeadLetter('dlq', { client }), checkpoints: { onSinkBarrier: (_id, b) => reported.push(b.checkpointId) } });
-    await settle();
+    await sendsAsked(sends, 1);
     expect(sends.map((s) => s.records.map((r) => String(r.value)))).toEqual([['bad']]);
     expect(reported).toEqual([]);
     sends[0]!.release();
@@ -66,7 +72,7 @@ describe('kafkaDeadLetter', () => {
       .pipe(map(decodeOrFail))
       .to(collect())
       .run({ errors: onError.deadLetter(), deadLetter: kafkaDeadLetter('dlq', { client }), checkpoints: { onSinkBarrier: (_id, b) => reported.push(b.checkpointId) } });
-    await settle();
+    await sendsAsked(sends, 1);
     sends[0]!.fail(new Error('MESSAGE_TOO_LARGE'));
     const error = await run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StreamWeaveError);
@@ -90,7 +96,7 @@ describe('kafkaDeadLetter', () => {
       )
       .to(collect())
       .run({ errors: onError.deadLetter(), deadLetter: kafkaDeadLetter('dlq', { client }) });
-    await settle();
+    await sendsAsked(sends, 1);
     expect(sends.map((s) => s.records.map((r) => r.value))).toEqual([['2']]);
     sends[0]!.fail(new Error('broker said no'));
     await expect(run).rejects.toThrow('kafkaDeadLetter: writing the dead letter of map:map at position 1 to topic dlq failed');
