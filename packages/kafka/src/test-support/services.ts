@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const servicesDir = join(__dirname, '..', '..', '..', '..', 'tooling', 'services');
+// A function, not a constant: the chaos jobs import this module as an ES module (tsx), where
+// `__dirname` does not exist; only the jest specs (CommonJS) call these helpers.
+const servicesDir = (): string => join(__dirname, '..', '..', '..', '..', 'tooling', 'services');
 
 export const brokers = (process.env.STREAMWEAVE_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -50,7 +52,7 @@ export function kcatConsume(topic: string, format = '%s\\n', readCommitted = tru
  */
 export function kafkaNode(action: 'restart' | 'kill' | 'start' | 'stop', node = 1): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(servicesDir, 'kafka-node.sh'), action, String(node)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [join(servicesDir(), 'kafka-node.sh'), action, String(node)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,7 +91,7 @@ export function kcatProduceMurmur2(topic: string, lines: readonly string[]): voi
 export function createTopicWithConfig(topic: string, configs: readonly string[]): void {
   const r = spawnSync(
     'bash',
-    [join(servicesDir, 'kafka-cli.sh'), 'topics', '--bootstrap-server', brokers.join(','), '--create', '--topic', topic, '--partitions', '1', ...configs.flatMap((c) => ['--config', c])],
+    [join(servicesDir(), 'kafka-cli.sh'), 'topics', '--bootstrap-server', brokers.join(','), '--create', '--topic', topic, '--partitions', '1', ...configs.flatMap((c) => ['--config', c])],
     { encoding: 'utf8', timeout: 60_000 },
   );
   if (r.status !== 0) throw new Error(`kafka-topics --create ${topic} failed: ${r.stderr}${r.stdout}`);
@@ -125,7 +127,7 @@ export interface DumpedBatch {
  * (`undefined` when no local replica is found: the broker is not one of ours).
  */
 export function dumpBatches(topic: string, partition: number): DumpedBatch[] | undefined {
-  const kafkaRun = spawnSync('bash', ['-c', `source lib/common.sh; source lib/kafka.sh; printf %s "$SW_KAFKA_RUN"`], { cwd: servicesDir, encoding: 'utf8' }).stdout;
+  const kafkaRun = spawnSync('bash', ['-c', `source lib/common.sh; source lib/kafka.sh; printf %s "$SW_KAFKA_RUN"`], { cwd: servicesDir(), encoding: 'utf8' }).stdout;
   if (!kafkaRun || !existsSync(kafkaRun)) return undefined;
   const dir = readdirSync(kafkaRun)
     .map((node) => join(kafkaRun, node, 'data', `${topic}-${partition}`))
@@ -134,7 +136,7 @@ export function dumpBatches(topic: string, partition: number): DumpedBatch[] | u
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.log'))
     .map((f) => join(dir, f));
-  const r = spawnSync('bash', [join(servicesDir, 'kafka-cli.sh'), 'class', 'org.apache.kafka.tools.DumpLogSegments', '--files', files.join(',')], {
+  const r = spawnSync('bash', [join(servicesDir(), 'kafka-cli.sh'), 'class', 'org.apache.kafka.tools.DumpLogSegments', '--files', files.join(',')], {
     encoding: 'utf8',
     timeout: 60_000,
   });
