@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkpointBarrier, forEach, onError, type JsonValue, pipeline, type RunOptions } from '@streamweave/core';
+import { checkpointBarrier, forEach, onError, type JsonValue, PipelineAbortedError, pipeline, type RunOptions } from '@streamweave/core';
 import mqtt from 'mqtt';
 import { mqttSource, type MqttMessage, type MqttSourceOptions } from './index.js';
 import { brokerUp, pub, until, url } from './test-support/services.js';
@@ -110,6 +110,65 @@ const up = brokerUp();
     expect(String(lost)).toContain(
       `[mqttSource "in"] write-ahead journal ${journalDir()} starts at seq 6, but the restored checkpoint needs every message after seq 2: seq 3–5 were deleted when a later checkpoint completed`,
     );
+  });
+
+  it('QoS 2: journals before the PUBREC, a restored run replays at QoS 2, and what a stopped run had not taken comes again from the broker, none lost', async () => {
+    // The session's subscription at QoS 2 before anything is published, so the broker queues at QoS 2.
+    const c = await mqtt.connectAsync(url, { clientId, clean: false, reconnectPeriod: 0 });
+    await c.subscribeAsync(topic, { qos: 2 });
+    await c.endAsync();
+    const q2 = () => source({ qos: 2 });
+    const items: Array<[string, number]> = [];
+    pub(topic, ['a', 'b', 'c'], { qos: 2 });
+    const first = await run(q2(), 3);
+    expect(first.seen).toEqual(['a', 'b', 'c']);
+    expect(first.end).toEqual({ seq: 3 });
+    // The journal keeps the QoS (flags byte, bits 0-1) of each record.
+    const segment = readFileSync(join(journalDir(), '0000000000000001.journal'));
+    expect(segment.readUInt8(8) & 3).toBe(2);
+
+    // A run stalled after taking one message (credit 1), then cancelled: what it took is journaled, the rest is not acknowledged.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const stalled = pipeline()
+      .from(q2())
+      .to(
+        forEach(async (m: MqttMessage<string>) => {
+          items.push([m.payload, m.qos]);
+          if (m.payload === 'd') await gate;
+        }),
+      )
+      .start({ creditWindow: 1, restore: { positions: { in: { seq: 3 } } } });
+    pub(topic, ['d', 'e', 'f', 'g'], { qos: 2 });
+    await until(() => items.length === 1, 10_000, 'the first live message');
+    stalled.cancel();
+    release();
+    const aborted = (await stalled.result.catch((e: unknown) => e)) as PipelineAbortedError;
+    expect(aborted).toBeInstanceOf(PipelineAbortedError);
+    const taken = aborted.stats['in']!.out;
+    expect([1, 2]).toContain(taken);
+    expect(items).toEqual([['d', 2]]);
+
+    // Restored at the first run's checkpoint: b, c replayed from the journal, the stalled run's messages from the journal, the rest live, each once, all at QoS 2.
+    items.length = 0;
+    const restored = pipeline()
+      .from(q2())
+      .to(forEach((m: MqttMessage<string>) => void items.push([m.payload, m.qos])))
+      .start({ restore: { positions: { in: { seq: 1 } } } });
+    await until(() => items.length >= 6, 10_000, `6 items (have ${items.length})`);
+    pub(topic, ['end'], { qos: 2 });
+    await until(() => items.some(([p]) => p === 'end'), 10_000, 'the end marker');
+    restored.drain();
+    await restored.result;
+    expect(items).toEqual([
+      ['b', 2],
+      ['c', 2],
+      ['d', 2],
+      ['e', 2],
+      ['f', 2],
+      ['g', 2],
+      ['end', 2],
+    ]);
   });
 
   it('replays journaled messages through decode and the error strategy, like live ones', async () => {

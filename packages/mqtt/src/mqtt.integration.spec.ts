@@ -1,4 +1,4 @@
-import { collect, forEach, fromArray, fromAsyncIterable, map, pipeline, type RunHandle } from '@streamweave/core';
+import { collect, forEach, fromArray, fromAsyncIterable, map, PipelineAbortedError, pipeline, type RunHandle } from '@streamweave/core';
 import { CheckpointCoordinator } from '@streamweave/state';
 import type { MqttClient } from 'mqtt';
 import { mqttSink, mqttSource, type MqttMessage, type MqttSourceOptions } from './index.js';
@@ -32,20 +32,85 @@ const stop = async (h: RunHandle<unknown>) => {
     pub(`${base}/a/temp`, ['1', '2'], { qos: 0 });
     pub(`${base}/b/temp`, ['3'], { qos: 1 });
     pub(`${base}/b/humidity`, ['4'], { qos: 2 });
-    await until(() => plus.seen.length === 3 && hash.seen.length === 4, 10_000, 'all messages');
+    pub(`${base}/c/temp`, ['5'], { qos: 2 });
+    await until(() => plus.seen.length === 4 && hash.seen.length === 5, 10_000, 'all messages');
+    // Delivered at min(publish QoS, subscription QoS): the QoS 2 subscriber gets QoS 2, the QoS 1 one QoS 1.
     expect(plus.seen.map((m) => [m.topic.slice(base.length), m.payload, m.qos])).toEqual([
       ['/a/temp', '1', 0],
       ['/a/temp', '2', 0],
       ['/b/temp', '3', 1],
+      ['/c/temp', '5', 2],
     ]);
     expect(hash.seen.map((m) => [m.topic.slice(base.length), m.payload, m.qos])).toEqual([
       ['/a/temp', '1', 0],
       ['/a/temp', '2', 0],
       ['/b/temp', '3', 1],
       ['/b/humidity', '4', 1],
+      ['/c/temp', '5', 1],
     ]);
     expect(await stop(plus.handle)).toBe('drained');
     expect(await stop(hash.handle)).toBe('drained');
+  });
+
+  it('a QoS 2 subscription receives a QoS 2 publish with qos 2, exactly once, through PUBREC / PUBREL / PUBCOMP', async () => {
+    const topic = unique('qos2');
+    const packets: string[] = [];
+    const c = consume({ topics: topic, qos: 2 });
+    await c.ready;
+    c.client().on('packetsend', (p) => void packets.push(`> ${p.cmd}`));
+    c.client().on('packetreceive', (p) => void packets.push(`< ${p.cmd}`));
+    pub(topic, ['exactly-once'], { qos: 2 });
+    await until(() => packets.includes('> pubcomp'), 10_000, 'the PUBCOMP');
+    // A later message proves nothing else (no duplicate) was queued before it.
+    pub(topic, ['after'], { qos: 2 });
+    await until(() => c.seen.length === 2 && packets.filter((p) => p === '> pubcomp').length === 2, 10_000, 'the second message');
+    expect(c.seen.map((m) => [m.payload, m.qos, m.retain])).toEqual([
+      ['exactly-once', 2, false],
+      ['after', 2, false],
+    ]);
+    expect(packets.filter((p) => p !== '> pingreq' && p !== '< pingresp')).toEqual(['< publish', '> pubrec', '< pubrel', '> pubcomp', '< publish', '> pubrec', '< pubrel', '> pubcomp']);
+    expect(await stop(c.handle)).toBe('drained');
+  });
+
+  it('a persistent QoS 2 session delivers the messages a stopped run had not taken to the next run, once each', async () => {
+    const topic = unique('qos2-session');
+    const clientId = unique('cid').replaceAll('/', '-');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const got: Array<[string, number]> = [];
+    let ready!: () => void;
+    const subscribed = new Promise<void>((r) => (ready = r));
+    const stalled = pipeline()
+      .from(mqttSource({ url, topics: topic, clientId, qos: 2, onClient: () => ready() }))
+      .to(
+        forEach(async (m: MqttMessage<string>) => {
+          got.push([m.payload, m.qos]);
+          await gate;
+        }),
+      )
+      .start({ creditWindow: 1 });
+    await subscribed;
+    pub(topic, Array.from({ length: 10 }, (_, i) => `m${i}`), { qos: 2 });
+    await until(() => got.length === 1, 10_000, 'the first message');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual([['m0', 2]]);
+    stalled.cancel();
+    release();
+    const aborted = (await stalled.result.catch((e: unknown) => e)) as PipelineAbortedError;
+    expect(aborted).toBeInstanceOf(PipelineAbortedError);
+    // m0 is in the stalled consumer; m1 may have been taken against the last credit (then it was acknowledged).
+    const taken = aborted.stats['mqttSource']!.out;
+    expect([1, 2]).toContain(taken);
+    const next = consume({ topics: topic, clientId, qos: 2 });
+    await next.ready;
+    pub(topic, ['end'], { qos: 2 });
+    await until(() => next.seen.some((m) => m.payload === 'end'), 10_000, 'the end marker');
+    // Every message the stalled run had not taken comes again, once, at QoS 2; none it took comes again.
+    expect(next.seen.map((m) => [m.payload, m.qos])).toEqual([...Array.from({ length: 10 - taken }, (_, i) => [`m${i + taken}`, 2]), ['end', 2]]);
+    await stop(next.handle);
+    const cleanup = consume({ topics: topic, clientId, clean: true });
+    await cleanup.ready;
+    await stop(cleanup.handle);
   });
 
   it('a persistent session gets the QoS 1 messages published while the consumer was stopped', async () => {

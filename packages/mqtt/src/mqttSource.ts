@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type ComponentRef, defineProducer, InvalidArgumentError, type JsonValue, type NodeOptions, type Producer, StreamWeaveError } from '@streamweave/core';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import { connect, describeUrl, readableCause } from './internal/connect.js';
+import { HeldQos2Store } from './internal/heldQos2Store.js';
 import { deleteThrough, Journal, JournalError, type JournalRecord } from './internal/journal.js';
 
 /** Quality of service of a subscription or a publish. */
@@ -117,7 +118,7 @@ const utf8 = (payload: Buffer) => payload.toString('utf8');
 /**
  * Subscribes to MQTT topic filters and emits each message as an {@link MqttMessage}.
  * Pull-driven: mqtt.js hands over one message at a time (`handleMessage`), and the
- * acknowledgement (PUBACK, or PUBCOMP for QoS 2) is sent only when the pipeline has
+ * acknowledgement (PUBACK, or PUBREC for QoS 2) is sent only when the pipeline has
  * taken the message; until then mqtt.js reads nothing more from the socket, so a slow
  * pipeline pushes back to the broker, whose in-flight window bounds what is
  * outstanding. A message not yet taken when the connection drops or the run stops is
@@ -187,7 +188,16 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): MqttSourc
           retries: options.retries ?? 5,
           backoffMs: options.backoffMs ?? 250,
           maxBackoffMs: options.maxBackoffMs ?? 10_000,
-          options: { ...options.clientOptions, clean, ...(options.clientId ? { clientId: options.clientId } : {}) },
+          options: {
+            ...options.clientOptions,
+            clean,
+            ...(options.clientId ? { clientId: options.clientId } : {}),
+            // QoS 2: the PUBREC waits until the pipeline took the message (see heldQos2Store.ts).
+            incomingStore: new HeldQos2Store((packet, release) => {
+              queue.push({ packet, ack: release, connection });
+              notify();
+            }),
+          },
         },
         (e) => {
           failure = e;
@@ -195,6 +205,8 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): MqttSourc
         },
         (c) => {
           c.handleMessage = (packet, done) => {
+            // A QoS 2 message was handed over (and taken) at its PUBLISH already; this is its PUBREL.
+            if (packet.qos === 2) return done();
             queue.push({ packet, ack: () => done(), connection });
             notify();
           };
