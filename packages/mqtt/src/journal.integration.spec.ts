@@ -171,6 +171,29 @@ const up = brokerUp();
     ]);
   });
 
+  it('a second run on the same journal while the first runs fails naming the component, the directory and the holder pid; the lock is released when the first ends', async () => {
+    const seen: string[] = [];
+    const first = pipeline()
+      .from(source())
+      .to(forEach((m: MqttMessage<string>) => void seen.push(m.payload)))
+      .start();
+    pub(topic, ['one']);
+    await until(() => seen.length === 1, 10_000, 'the first run to take a message');
+    const second = pipeline().from(source()).to(forEach(() => undefined)).run();
+    await expect(second).rejects.toThrow(
+      `[mqttSource "in"] write-ahead journal: the journal ${journalDir()} is locked by this process (pid ${process.pid}): another run of the source has it open; two runs must not share one journal directory (at ${join(journalDir(), 'lock')})`,
+    );
+    // The second run failed before connecting, so the first kept its session and goes on.
+    pub(topic, ['two']);
+    await until(() => seen.length === 2, 10_000, 'the second message');
+    first.drain();
+    await first.result;
+    expect(seen).toEqual(['one', 'two']);
+    expect(segments()).toEqual(['0000000000000001.journal']);
+    const third = await run(source(), 2);
+    expect(third.seen).toEqual(['one', 'two']);
+  });
+
   it('replays journaled messages through decode and the error strategy, like live ones', async () => {
     await run(source(), 3, { publish: ['a', 'bad', 'b'] });
     const strict = source({

@@ -73,7 +73,11 @@ export interface MqttSourceOptions<T> extends NodeOptions {
  * @see {@link mqttSource}
  */
 export interface MqttJournalOptions {
-  /** Directory of journals; this source's journal is the subdirectory named after its `clientId`. */
+  /**
+   * Directory of journals; this source's journal is the subdirectory named after its `clientId`.
+   * A run holds that journal's `lock` file (with its pid) until it ends: a second run on it, in
+   * this process or another, fails naming the holder's pid; a lock of a dead process is taken over.
+   */
   readonly dir: string;
   /**
    * fsync each appended message before acknowledging it (default false). Without it a

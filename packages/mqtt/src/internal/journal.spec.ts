@@ -1,13 +1,24 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, decodeSegment, deleteThrough, encodeRecord, Journal, JournalError, listSegments } from './journal.js';
 
 let dir: string;
+// One journal open at a time per directory (the lock): `open` closes the previous one first.
+let last: Journal | undefined;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mqttjournal-unit-'))));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  last?.close();
+  last = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const open = (segmentBytes?: number, minNextSeq?: number) => Journal.open(dir, { fsync: false, ...(segmentBytes ? { segmentBytes } : {}) }, minNextSeq);
+const open = (segmentBytes?: number, minNextSeq?: number) => {
+  last?.close();
+  last = Journal.open(dir, { fsync: false, ...(segmentBytes ? { segmentBytes } : {}) }, minNextSeq);
+  return last;
+};
 const texts = (j: Journal, after = 0) => [...j.replay(after)].map((r) => `${r.seq}:${r.topic}:${r.payload.toString()}:${r.qos}:${r.retain}`);
 const names = () => readdirSync(dir).sort();
 
@@ -154,6 +165,7 @@ describe('write-ahead journal of mqttSource (no broker)', () => {
     const gone = join(dir, 'gone');
     const j = Journal.open(gone, { fsync: true });
     rmSync(gone, { recursive: true });
+    last = j;
     let error: JournalError | undefined;
     try {
       j.append(1, false, 't', Buffer.from('x'));
@@ -168,7 +180,60 @@ describe('write-ahead journal of mqttSource (no broker)', () => {
   it('fsyncs appends and new segments when asked', () => {
     const j = Journal.open(dir, { fsync: true });
     j.append(2, false, 't', Buffer.from('durable'));
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
     j.close();
     expect(texts(open())).toEqual(['1:t:durable:2:false']);
+  });
+
+  it('two journals of one directory in one process: the second fails naming the directory and this pid; closing releases it', () => {
+    const a = open();
+    let error: JournalError | undefined;
+    try {
+      Journal.open(dir, { fsync: false });
+    } catch (e) {
+      error = e as JournalError;
+    }
+    expect(error).toBeInstanceOf(JournalError);
+    expect(error!.message).toBe(
+      `the journal ${dir} is locked by this process (pid ${process.pid}): another run of the source has it open; two runs must not share one journal directory (at ${join(dir, 'lock')})`,
+    );
+    a.close();
+    a.close();
+    expect(names()).toEqual([]);
+    expect(() => a.append(1, false, 't', Buffer.from('x'))).toThrow(`the journal was closed (at ${dir})`);
+    const b = open();
+    expect(b.append(1, false, 't', Buffer.from('x'))).toBe(1);
+    // A journal that fails to open (a corrupt newest segment that is not a torn tail) does not keep the lock.
+    b.close();
+    writeFileSync(join(dir, '0000000000000002.journal'), encodeRecord({ seq: 9, qos: 1, retain: false, topic: 't', payload: Buffer.from('x') }));
+    expect(() => open()).toThrow('corrupt record #0: sequence number 9, expected 2');
+    expect(names()).toEqual(['0000000000000001.journal', '0000000000000002.journal']);
+  });
+
+  it('a journal held by another live process fails naming its pid; once that process died, its stale lock is taken over', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `import { Journal } from ${JSON.stringify(join(__dirname, 'journal.ts'))}; Journal.open(${JSON.stringify(dir)}, { fsync: false }); console.log('held'); setInterval(() => {}, 1000);`],
+      { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((r) => child.on('exit', r));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+      child.on('exit', (code) => reject(new Error(`the lock-holding child exited with ${String(code)}`)));
+    });
+    try {
+      expect(() => open()).toThrow(`the journal ${dir} is locked by process ${child.pid}; two runs must not share one journal directory (at ${join(dir, 'lock')})`);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(`${child.pid}\n`);
+    const j = open();
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
+    j.close();
+    // A lock naming no pid (a crash between creating and writing it) is stale too.
+    writeFileSync(join(dir, 'lock'), '');
+    open().close();
+    expect(names()).toEqual([]);
   });
 });

@@ -14,6 +14,9 @@
  * A record cut short at the end of the newest segment (a torn write) is ignored and cut
  * off when the journal is opened; any other bad record is an error naming the file, the
  * byte offset and the cause.
+ *
+ * One writer: an open journal holds `<dir>/lock` (created exclusively, holding the pid) until
+ * it is closed; a lock whose process is no longer alive (a crash) is taken over.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, ftruncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -179,7 +182,76 @@ export function deleteThrough(dir: string, seq: number): string[] {
   return deleted;
 }
 
-/** An open journal: replays what it holds, appends new records. Synchronous, one writer. */
+const lockName = 'lock';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** The pid a lock file names, undefined when it names none (a crash between creating and writing it). */
+function lockHolder(file: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new JournalError('cannot read the journal lock', file, undefined, { cause: e });
+  }
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * Takes the journal's lock: creates `<dir>/lock` exclusively with this process's pid. A lock
+ * held by a live process (this one included: another open journal of the same directory)
+ * is an error naming the holder; a lock whose process is gone is stale and taken over.
+ * Returns the lock file.
+ */
+export function acquireLock(dir: string): string {
+  const file = join(dir, lockName);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      return file;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 3) throw new JournalError('cannot create the journal lock', file, undefined, { cause: e });
+    }
+    const holder = lockHolder(file);
+    if (holder !== undefined && alive(holder)) {
+      const who = holder === process.pid ? `this process (pid ${holder}): another run of the source has it open` : `process ${holder}`;
+      throw new JournalError(`the journal ${dir} is locked by ${who}; two runs must not share one journal directory`, file, undefined);
+    }
+    // Stale: its process died without closing the journal.
+    try {
+      unlinkSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new JournalError('cannot remove a stale journal lock', file, undefined, { cause: e });
+    }
+  }
+}
+
+/** Releases a lock taken by {@link acquireLock}, unless another process took it over meanwhile. */
+export function releaseLock(file: string): void {
+  if (lockHolder(file) !== process.pid) return;
+  try {
+    unlinkSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new JournalError('cannot remove the journal lock', file, undefined, { cause: e });
+  }
+}
+
+/** An open journal: replays what it holds, appends new records. Synchronous, one writer (the lock). */
 export class Journal {
   /** Sequence number of the next append. */
   get nextSeq(): number {
@@ -199,6 +271,7 @@ export class Journal {
     private readonly settings: JournalSettings,
     private readonly segments: ReadonlyArray<{ readonly seq: number; readonly file: string }>,
     private next: number,
+    private lock: string | undefined,
   ) {
     this.firstSeq = segments[0]?.seq ?? next;
     this.segmentBytes = settings.segmentBytes ?? 64 * 1024 * 1024;
@@ -207,7 +280,8 @@ export class Journal {
   /**
    * Opens (creating) the journal in `dir`: reads the newest segment to find where numbering
    * continues and cuts a torn tail off it. `minNextSeq` raises the next sequence number
-   * (a checkpoint restored past the journal's end). Appends go to a new segment.
+   * (a checkpoint restored past the journal's end). Appends go to a new segment. Takes the
+   * directory's lock until {@link Journal.close} (fails when a live process holds it).
    */
   static open(dir: string, settings: JournalSettings, minNextSeq = 1): Journal {
     try {
@@ -215,6 +289,16 @@ export class Journal {
     } catch (e) {
       throw new JournalError('cannot create the journal directory', dir, undefined, { cause: e });
     }
+    const lock = acquireLock(dir);
+    try {
+      return Journal.openLocked(dir, settings, minNextSeq, lock);
+    } catch (e) {
+      releaseLock(lock);
+      throw e;
+    }
+  }
+
+  private static openLocked(dir: string, settings: JournalSettings, minNextSeq: number, lock: string): Journal {
     let segments: Array<{ seq: number; file: string }>;
     try {
       segments = listSegments(dir);
@@ -240,7 +324,7 @@ export class Journal {
       }
       next = Math.max(next, last.seq + decoded.records.length);
     }
-    return new Journal(dir, settings, segments, next);
+    return new Journal(dir, settings, segments, next, lock);
   }
 
   /** The held records with seq > `afterSeq`, oldest first, one segment read at a time. */
@@ -282,8 +366,15 @@ export class Journal {
     return seq;
   }
 
-  /** Closes the open segment. */
+  /** Closes the open segment and releases the lock; the journal cannot append afterwards. */
   close(): void {
+    this.closeSegment();
+    const lock = this.lock;
+    this.lock = undefined;
+    if (lock !== undefined) releaseLock(lock);
+  }
+
+  private closeSegment(): void {
     const fd = this.fd;
     this.fd = undefined;
     this.rollPending = true;
@@ -291,7 +382,8 @@ export class Journal {
   }
 
   private startSegment(): void {
-    this.close();
+    if (this.lock === undefined) throw new JournalError('the journal was closed', this.dir, undefined);
+    this.closeSegment();
     const file = join(this.dir, segmentName(this.next));
     try {
       // 'a': a segment of this number left by a run that crashed before appending to it is reused.
