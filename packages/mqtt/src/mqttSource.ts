@@ -358,6 +358,9 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): MqttSourc
         const c = client;
         client = undefined;
         notify();
+        // A replay cut short holds a segment file open.
+        replay?.return?.(undefined);
+        replay = undefined;
         journal?.close();
         // Messages still queued are not acknowledged: the broker keeps them for the next session.
         await c?.endAsync(true);

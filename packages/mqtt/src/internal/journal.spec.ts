@@ -236,4 +236,32 @@ describe('write-ahead journal of mqttSource (no broker)', () => {
     open().close();
     expect(names()).toEqual([]);
   });
+
+  it('replays in bounded chunks: records across chunk boundaries, a record bigger than the chunk, a torn tail, and closes the file when a replay stops early', () => {
+    const j = open();
+    const payloads = ['a', 'x'.repeat(100), 'bc', '', 'y'.repeat(37), 'z'];
+    for (const p of payloads) j.append(1, p === '', `t/${p.length}`, Buffer.from(p));
+    j.close();
+    last = undefined;
+    const file = join(dir, '0000000000000001.journal');
+    const next = encodeRecord({ seq: 7, qos: 1, retain: false, topic: 't', payload: Buffer.from('torn') });
+    appendFileSync(file, next.subarray(0, 20));
+    const expected = payloads.map((p, i) => `${i + 1}:t/${p.length}:${p}:1:${p === ''}`);
+    for (const chunk of [1, 16, 17, 64, 1 << 20]) {
+      const k = Journal.open(dir, { fsync: false, readChunkBytes: chunk });
+      expect(k.nextSeq).toBe(7);
+      expect(texts(k)).toEqual(expected);
+      expect(texts(k, 4)).toEqual(expected.slice(4));
+      k.close();
+    }
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const k = Journal.open(dir, { fsync: false, readChunkBytes: 16 });
+    const before = fds();
+    const it = k.replay(0);
+    expect(it.next().value?.seq).toBe(1);
+    expect(fds()).toBe(before + 1);
+    it.return(undefined);
+    expect(fds()).toBe(before);
+    k.close();
+  });
 });

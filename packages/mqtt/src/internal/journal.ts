@@ -11,6 +11,7 @@
  * Record framing (little endian):
  * `u32 bodyLength | u32 crc32(body) | body`, body = `u8 flags (bits 0-1 qos, bit 2 retain) |
  * u48 seq | u16 topicLength | topic (UTF-8) | payload`.
+ * Segments are read in bounded chunks (1 MiB, or one record when bigger), never whole.
  * A record cut short at the end of the newest segment (a torn write) is ignored and cut
  * off when the journal is opened; any other bad record is an error naming the file, the
  * byte offset and the cause.
@@ -18,7 +19,7 @@
  * One writer: an open journal holds `<dir>/lock` (created exclusively, holding the pid) until
  * it is closed; a lock whose process is no longer alive (a crash) is taken over.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, ftruncateSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, fstatSync, ftruncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 
@@ -95,47 +96,114 @@ export interface DecodedSegment {
   readonly torn: boolean;
 }
 
+/** Where a segment's bytes come from: `read` returns exactly `length` bytes at `offset` (within `size`), valid until the next `read`. */
+interface SegmentBytes {
+  readonly size: number;
+  read(offset: number, length: number): Buffer;
+}
+
+/** What {@link decodeRecords} returns once it has yielded every record. */
+type SegmentEnd = Omit<DecodedSegment, 'records'>;
+
 /**
- * Decodes the records of one segment. A record cut short at the end (length beyond the
- * file end, or a bad checksum on the very last record) is a torn tail: `torn: true` when
- * `tornTailAllowed`, an error otherwise; a bad record followed by more bytes, or a
+ * Decodes the records of one segment, one at a time. A record cut short at the end (length
+ * beyond the end, or a bad checksum on the very last record) is a torn tail: `torn: true`
+ * when `tornTailAllowed`, an error otherwise; a bad record followed by more bytes, or a
  * sequence number out of order, is an error.
  */
-export function decodeSegment(buf: Buffer, file: string, firstSeq: number, tornTailAllowed: boolean): DecodedSegment {
-  const records: JournalRecord[] = [];
+function* decodeRecords(src: SegmentBytes, file: string, firstSeq: number, tornTailAllowed: boolean): Generator<JournalRecord, SegmentEnd> {
+  let n = 0;
   let offset = 0;
-  const torn = (why: string): DecodedSegment => {
-    if (!tornTailAllowed) throw new JournalError(`corrupt record #${records.length} (seq ${firstSeq + records.length}): ${why}`, file, offset);
-    return { records, validBytes: offset, torn: true };
+  const size = src.size;
+  const torn = (why: string): SegmentEnd => {
+    if (!tornTailAllowed) throw new JournalError(`corrupt record #${n} (seq ${firstSeq + n}): ${why}`, file, offset);
+    return { validBytes: offset, torn: true };
   };
-  while (offset < buf.length) {
-    if (buf.length - offset < headerBytes) return torn('the file ends inside a record header');
-    const bodyLength = buf.readUInt32LE(offset);
+  while (offset < size) {
+    if (size - offset < headerBytes) return torn('the file ends inside a record header');
+    const header = src.read(offset, headerBytes);
+    const bodyLength = header.readUInt32LE(0);
+    const checksum = header.readInt32LE(4);
     const end = offset + headerBytes + bodyLength;
-    if (end > buf.length) return torn(`the record is ${bodyLength} bytes long but the file ends ${buf.length - offset - headerBytes} bytes after its header`);
-    const body = buf.subarray(offset + headerBytes, end);
-    if ((crc32(body) | 0) !== buf.readInt32LE(offset + 4)) {
-      if (end === buf.length) return torn('checksum mismatch in the last record');
-      throw new JournalError(`corrupt record #${records.length} (seq ${firstSeq + records.length}): checksum mismatch`, file, offset);
+    if (end > size) return torn(`the record is ${bodyLength} bytes long but the file ends ${size - offset - headerBytes} bytes after its header`);
+    const body = src.read(offset + headerBytes, bodyLength);
+    if ((crc32(body) | 0) !== checksum) {
+      if (end === size) return torn('checksum mismatch in the last record');
+      throw new JournalError(`corrupt record #${n} (seq ${firstSeq + n}): checksum mismatch`, file, offset);
     }
-    if (bodyLength < fixedBodyBytes) throw new JournalError(`corrupt record #${records.length}: body of ${bodyLength} bytes is shorter than its fixed fields`, file, offset);
+    if (bodyLength < fixedBodyBytes) throw new JournalError(`corrupt record #${n}: body of ${bodyLength} bytes is shorter than its fixed fields`, file, offset);
     const flags = body.readUInt8(0);
     const seq = body.readUIntLE(1, 6);
     const topicLength = body.readUInt16LE(7);
-    if (fixedBodyBytes + topicLength > bodyLength) throw new JournalError(`corrupt record #${records.length}: topic length ${topicLength} exceeds the record`, file, offset);
-    const expected = firstSeq + records.length;
-    if (seq !== expected) throw new JournalError(`corrupt record #${records.length}: sequence number ${seq}, expected ${expected}`, file, offset);
-    records.push({
+    if (fixedBodyBytes + topicLength > bodyLength) throw new JournalError(`corrupt record #${n}: topic length ${topicLength} exceeds the record`, file, offset);
+    const expected = firstSeq + n;
+    if (seq !== expected) throw new JournalError(`corrupt record #${n}: sequence number ${seq}, expected ${expected}`, file, offset);
+    const record: JournalRecord = {
       seq,
       qos: flags & 3,
       retain: (flags & 4) !== 0,
       topic: body.toString('utf8', fixedBodyBytes, fixedBodyBytes + topicLength),
-      // A copy: the record outlives the file buffer's other records.
+      // A copy: the bytes read are reused for the next records.
       payload: Buffer.from(body.subarray(fixedBodyBytes + topicLength)),
-    });
+    };
     offset = end;
+    n++;
+    yield record;
   }
-  return { records, validBytes: offset, torn: false };
+  return { validBytes: offset, torn: false };
+}
+
+/** Decodes all records of a segment held in memory; see {@link decodeRecords} for what is an error. */
+export function decodeSegment(buf: Buffer, file: string, firstSeq: number, tornTailAllowed: boolean): DecodedSegment {
+  const records: JournalRecord[] = [];
+  const it = decodeRecords({ size: buf.length, read: (offset, length) => buf.subarray(offset, offset + length) }, file, firstSeq, tornTailAllowed);
+  for (let r = it.next(); ; r = it.next()) {
+    if (r.done) return { records, ...r.value };
+    records.push(r.value);
+  }
+}
+
+/**
+ * Reads a segment file through a window of `chunkBytes` (grown only to fit a bigger record),
+ * so replaying a 64 MiB segment does not hold it in memory. Closes the file when done,
+ * failed, or abandoned (`return()` on the generator).
+ */
+export function* readSegmentFile(file: string, firstSeq: number, tornTailAllowed: boolean, chunkBytes = 1024 * 1024): Generator<JournalRecord, SegmentEnd> {
+  let fd: number;
+  let size: number;
+  try {
+    fd = openSync(file, 'r');
+    size = fstatSync(fd).size;
+  } catch (e) {
+    throw new JournalError('cannot read a journal segment', file, undefined, { cause: e });
+  }
+  try {
+    let window = Buffer.allocUnsafe(Math.min(chunkBytes, size));
+    let windowStart = 0;
+    let windowBytes = 0;
+    const read = (offset: number, length: number): Buffer => {
+      if (offset >= windowStart && offset + length <= windowStart + windowBytes) return window.subarray(offset - windowStart, offset - windowStart + length);
+      if (length > window.length) window = Buffer.allocUnsafe(length);
+      const want = Math.min(window.length, size - offset);
+      let got = 0;
+      try {
+        while (got < want) {
+          const k = readSync(fd, window, got, want - got, offset + got);
+          if (k === 0) break;
+          got += k;
+        }
+      } catch (e) {
+        throw new JournalError('cannot read a journal segment', file, offset, { cause: e });
+      }
+      if (got < length) throw new JournalError(`the segment shrank while it was read (${got} of ${length} bytes)`, file, offset);
+      windowStart = offset;
+      windowBytes = got;
+      return window.subarray(0, length);
+    };
+    return yield* decodeRecords({ size, read }, file, firstSeq, tornTailAllowed);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Options of {@link Journal.open}. */
@@ -144,6 +212,8 @@ export interface JournalSettings {
   readonly fsync: boolean;
   /** Start a new segment once the current one holds this many bytes (default 64 MiB). */
   readonly segmentBytes?: number;
+  /** Read segments in chunks of this many bytes (default 1 MiB; a bigger record is read whole). */
+  readonly readChunkBytes?: number;
 }
 
 /** The segment files of a journal directory, oldest first, with their first sequence numbers. */
@@ -308,7 +378,12 @@ export class Journal {
     let next = minNextSeq;
     const last = segments[segments.length - 1];
     if (last) {
-      const decoded = decodeSegment(readSegment(last.file), last.file, last.seq, true);
+      // Streamed: only the count of records, where they end, and whether the tail is torn are needed.
+      const it = readSegmentFile(last.file, last.seq, true, settings.readChunkBytes);
+      let count = 0;
+      let r = it.next();
+      for (; !r.done; r = it.next()) count++;
+      const decoded = { ...r.value, count };
       if (decoded.torn) {
         try {
           const fd = openSync(last.file, 'r+');
@@ -322,20 +397,19 @@ export class Journal {
           throw new JournalError('cannot cut the torn tail off a journal segment', last.file, decoded.validBytes, { cause: e });
         }
       }
-      next = Math.max(next, last.seq + decoded.records.length);
+      next = Math.max(next, last.seq + decoded.count);
     }
     return new Journal(dir, settings, segments, next, lock);
   }
 
-  /** The held records with seq > `afterSeq`, oldest first, one segment read at a time. */
+  /** The held records with seq > `afterSeq`, oldest first, read in bounded chunks (call `return()` to stop early and close the file). */
   *replay(afterSeq: number): Generator<JournalRecord> {
     const segments = this.segments;
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i]!;
       // Wholly at or before afterSeq: the next segment starts at or before afterSeq + 1.
       if (i + 1 < segments.length && segments[i + 1]!.seq - 1 <= afterSeq) continue;
-      const { records } = decodeSegment(readSegment(s.file), s.file, s.seq, i === segments.length - 1);
-      for (const r of records) if (r.seq > afterSeq) yield r;
+      for (const r of readSegmentFile(s.file, s.seq, i === segments.length - 1, this.settings.readChunkBytes)) if (r.seq > afterSeq) yield r;
     }
   }
 
@@ -403,13 +477,5 @@ export class Journal {
     }
     this.file = file;
     this.rollPending = false;
-  }
-}
-
-function readSegment(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new JournalError('cannot read a journal segment', file, undefined, { cause: e });
   }
 }
