@@ -44,7 +44,7 @@ export interface MqttSourceOptions<T> extends NodeOptions {
   readonly backoffMs?: number;
   /** Longest reconnect delay in ms (default 10 000). */
   readonly maxBackoffMs?: number;
-  /** Other mqtt.js options (username, password, protocolVersion, keepalive, TLS…). */
+  /** Other mqtt.js options (username, password, protocolVersion, keepalive, TLS…); not `incomingStore`, which the source sets (QoS 2 acknowledgements wait on it). */
   readonly clientOptions?: IClientOptions;
   /** Called with the mqtt.js client once connected (instrumentation, tests). */
   readonly onClient?: (client: MqttClient) => void;
@@ -156,6 +156,9 @@ export function mqttSource<T = string>(options: MqttSourceOptions<T>): MqttSourc
   const qos = options.qos ?? 1;
   if (qos !== 0 && qos !== 1 && qos !== 2) throw new InvalidArgumentError(`mqttSource: \`qos\` must be 0, 1 or 2, got ${String(qos)}`);
   if (options.decode !== undefined && typeof options.decode !== 'function') throw new InvalidArgumentError('mqttSource: `decode` must be a function');
+  if (options.clientOptions?.incomingStore !== undefined) {
+    throw new InvalidArgumentError('mqttSource: `clientOptions.incomingStore` cannot be set: the source uses its own, so a QoS 2 message is acknowledged (PUBREC) only once the pipeline took it');
+  }
   const url = options.url ?? 'mqtt://127.0.0.1:1883';
   const clean = options.clean ?? options.clientId === undefined;
   const decode = (options.decode ?? utf8) as (payload: Buffer, topic: string) => T;

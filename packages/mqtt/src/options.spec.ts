@@ -8,6 +8,10 @@ describe('@streamweave/mqtt option checks', () => {
     [() => mqttSource({ topics: '' }), 'mqttSource: `topics` must be a non-empty topic filter or a non-empty array of them'],
     [() => mqttSource({ topics: 't', qos: 3 as never }), 'mqttSource: `qos` must be 0, 1 or 2, got 3'],
     [() => mqttSource({ topics: 't', decode: 'json' as never }), 'mqttSource: `decode` must be a function'],
+    [
+      () => mqttSource({ topics: 't', clientOptions: { incomingStore: {} as never } }),
+      'mqttSource: `clientOptions.incomingStore` cannot be set: the source uses its own, so a QoS 2 message is acknowledged (PUBREC) only once the pipeline took it',
+    ],
     [() => mqttSink(null as never), 'mqttSink: options must be an object'],
     [() => mqttSink({ topic: '' }), 'mqttSink: `topic` must be a non-empty string or a function of the item'],
     [() => mqttSink({ topic: 't', qos: -1 as never }), 'mqttSink: `qos` must be 0, 1 or 2, got -1'],
