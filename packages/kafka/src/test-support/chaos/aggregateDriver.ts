@@ -11,10 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@streamweave/testing';
-import { bundleChaosJob, type ChaosJob, killRestartLoop, startChaosRun } from '@streamweave/testing/node';
-import { createTopic, deleteTopic, kafkajsClient } from '../../index.js';
-import { kcatConsume, kcatProduce, unique } from '../services.js';
-import { groupEvictor } from './evict.js';
+import { bundleChaosJob, type ChaosJob, killRestartLoop } from '@streamweave/testing/node';
+import { kcatConsume, kcatProduce } from '../services.js';
+import { chaosSetup, finalRun, groupOffsetsAtEnd, runTimeoutMs } from './setup.js';
 
 /**
  * Bundles aggregateJob.ts once. kafkajs and the state package's optional drivers (its node
@@ -59,8 +58,6 @@ export interface AggregateChaosReport {
   readonly seconds: number;
 }
 
-const runTimeoutMs = 60_000;
-
 export async function runAggregateChaos(options: AggregateChaosOptions): Promise<AggregateChaosReport> {
   const t0 = Date.now();
   const random = seededRandom(options.seed);
@@ -68,14 +65,9 @@ export async function runAggregateChaos(options: AggregateChaosOptions): Promise
   const records = options.records ?? 10_000;
   const keys = options.keys ?? 8;
   const log = options.log ?? (() => undefined);
-  const client = kafkajsClient({ brokers: [...options.brokers], retries: 8 });
-  const input = unique('chaos-agg-in');
-  const output = unique('chaos-agg-out');
-  const groupId = unique('chaos-agg-g');
+  const setup = await chaosSetup(options.brokers, 'chaos-agg');
+  const { input, output, groupId, evictor } = setup;
   const work = mkdtempSync(join(tmpdir(), 'sw-kafka-agg-chaos-'));
-  await createTopic(client, input, 3);
-  await createTopic(client, output, 3);
-  const evictor = await groupEvictor(options.brokers);
   try {
     const amounts = new Map<string, number[]>();
     const lines: string[] = [];
@@ -88,15 +80,7 @@ export async function runAggregateChaos(options: AggregateChaosOptions): Promise
       lines.push(`${key}:${amount}`);
     }
     kcatProduce(input, lines, true);
-    const env = {
-      ...process.env,
-      CHAOS_BROKERS: options.brokers.join(','),
-      CHAOS_INPUT: input,
-      CHAOS_OUTPUT: output,
-      CHAOS_GROUP: groupId,
-      CHAOS_TXN_ID: unique('chaos-agg-txn'),
-      CHAOS_WORK: work,
-    };
+    const env = { ...setup.env, CHAOS_WORK: work };
     const { restarts, startupKills } = await killRestartLoop({
       job: options.job,
       env: { ...env, CHAOS_RATE: String(options.rate ?? 1500) },
@@ -111,8 +95,7 @@ export async function runAggregateChaos(options: AggregateChaosOptions): Promise
       logEvery: 5,
     });
     const committedByKilledRuns = kcatConsume(output, '%s\\n', true).length;
-    const done = await startChaosRun(options.job, { ...env, CHAOS_RATE: '0' }, { timeoutMs: runTimeoutMs }).exit;
-    if (done.code !== 0 || !/^DONE \d+$/m.test(done.stdout)) throw new Error(`final chaos run failed (exit ${String(done.code ?? done.signal)}):\n${done.stdout}\n${done.stderr}`);
+    await finalRun(options.job, env, /^DONE \d+$/m);
 
     // The last commit returned before the job exited; its markers reach the partitions a few ms later.
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,18 +124,7 @@ export async function runAggregateChaos(options: AggregateChaosOptions): Promise
         wrongKeys.push(`${key}: ${actual.length} totals for ${expected.length} records, first difference at #${i + 1}: got ${actual[i] ?? 'nothing'}, expected ${expected[i] ?? 'nothing'}`);
       }
     }
-    const admin = await client.admin();
-    let offsetsAtEnd: boolean;
-    try {
-      const ends = JSON.stringify(await admin.endOffsets(input));
-      offsetsAtEnd = JSON.stringify(await admin.groupOffsets(groupId, input)) === ends;
-      while (!offsetsAtEnd && Date.now() < settleBy) {
-        await sleep(100);
-        offsetsAtEnd = JSON.stringify(await admin.groupOffsets(groupId, input)) === ends;
-      }
-    } finally {
-      await admin.close();
-    }
+    const offsetsAtEnd = await groupOffsetsAtEnd(setup, settleBy);
     return {
       seed: options.seed,
       restarts,
@@ -167,8 +139,7 @@ export async function runAggregateChaos(options: AggregateChaosOptions): Promise
       seconds: (Date.now() - t0) / 1000,
     };
   } finally {
-    await evictor.close().catch(() => undefined);
-    for (const t of [input, output]) await deleteTopic(client, t).catch(() => undefined);
+    await setup.cleanup();
     rmSync(work, { recursive: true, force: true });
   }
 }

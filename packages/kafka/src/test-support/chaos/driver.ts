@@ -6,10 +6,9 @@
  * Script: `pnpm --filter @streamweave/kafka chaos [kills] [seed]` (see run.ts).
  */
 import { deliveryTally, seededRandom } from '@streamweave/testing';
-import { bundleChaosJob as bundle, type ChaosJob, killRestartLoop, startChaosRun } from '@streamweave/testing/node';
-import { createTopic, deleteTopic, kafkajsClient } from '../../index.js';
-import { kcatConsume, kcatProduce, unique } from '../services.js';
-import { groupEvictor } from './evict.js';
+import { bundleChaosJob as bundle, type ChaosJob, killRestartLoop } from '@streamweave/testing/node';
+import { kcatConsume, kcatProduce } from '../services.js';
+import { chaosSetup, finalRun, groupOffsetsAtEnd, runTimeoutMs } from './setup.js';
 
 export type { ChaosJob };
 
@@ -57,21 +56,14 @@ export interface KafkaChaosReport {
   readonly seconds: number;
 }
 
-const runTimeoutMs = 60_000;
-
 export async function runKafkaChaos(options: KafkaChaosOptions): Promise<KafkaChaosReport> {
   const t0 = Date.now();
   const random = seededRandom(options.seed);
   const kills = options.kills ?? 100;
   const records = options.records ?? 20_000;
   const log = options.log ?? (() => undefined);
-  const client = kafkajsClient({ brokers: [...options.brokers], retries: 8 });
-  const input = unique('chaos-in');
-  const output = unique('chaos-out');
-  const groupId = unique('chaos-g');
-  await createTopic(client, input, 3);
-  await createTopic(client, output, 3);
-  const evictor = await groupEvictor(options.brokers);
+  const setup = await chaosSetup(options.brokers, 'chaos');
+  const { input, output, groupId, evictor, env } = setup;
   try {
     const keyOf = new Map<string, string>();
     const lines: string[] = [];
@@ -81,14 +73,6 @@ export async function runKafkaChaos(options: KafkaChaosOptions): Promise<KafkaCh
       lines.push(`${key}:r${i}`);
     }
     kcatProduce(input, lines, true);
-    const env = {
-      ...process.env,
-      CHAOS_BROKERS: options.brokers.join(','),
-      CHAOS_INPUT: input,
-      CHAOS_OUTPUT: output,
-      CHAOS_GROUP: groupId,
-      CHAOS_TXN_ID: unique('chaos-txn'),
-    };
     let sessionTimeouts = 0;
     // 15% of the kills during start-up (node, connect, InitProducerId fencing the last run's producer,
     // group join), the rest 0-200 ms after the run's first record.
@@ -109,8 +93,7 @@ export async function runKafkaChaos(options: KafkaChaosOptions): Promise<KafkaCh
     });
     // What the killed runs committed between them (the kills did land mid-stream).
     const committedByKilledRuns = kcatConsume(output, '%s\\n', true).reduce((n, l) => n + l.split(',').length, 0);
-    const done = await startChaosRun(options.job, { ...env, CHAOS_RATE: '0' }, { timeoutMs: runTimeoutMs }).exit;
-    if (done.code !== 0 || !/^DONE \d+ \d+$/m.test(done.stdout)) throw new Error(`final chaos run failed (exit ${String(done.code ?? done.signal)}):\n${done.stdout}\n${done.stderr}`);
+    await finalRun(options.job, env, /^DONE \d+ \d+$/m);
 
     const committed = kcatConsume(output, '%s\\n', true);
     const uncommitted = kcatConsume(output, '%s\\n', false);
@@ -124,13 +107,7 @@ export async function runKafkaChaos(options: KafkaChaosOptions): Promise<KafkaCh
       }
     }
     const { checked, lost, duplicated } = deliveryTally(keyOf.keys(), ids);
-    const admin = await client.admin();
-    let offsetsAtEnd: boolean;
-    try {
-      offsetsAtEnd = JSON.stringify(await admin.groupOffsets(groupId, input)) === JSON.stringify(await admin.endOffsets(input));
-    } finally {
-      await admin.close();
-    }
+    const offsetsAtEnd = await groupOffsetsAtEnd(setup, 0);
     return {
       seed: options.seed,
       restarts,
@@ -147,8 +124,7 @@ export async function runKafkaChaos(options: KafkaChaosOptions): Promise<KafkaCh
       seconds: (Date.now() - t0) / 1000,
     };
   } finally {
-    await evictor.close().catch(() => undefined);
-    for (const t of [input, output]) await deleteTopic(client, t).catch(() => undefined);
+    await setup.cleanup();
   }
 }
 
