@@ -363,23 +363,14 @@ function commitAtBarriers<T>(ctx: NodeContext, runtime: StateRuntimeLike | undef
   const { options, batchSize, compression, toOutgoing } = settings;
   const { source } = options;
   const serial = new Serial();
-  let producer: Promise<KafkaProducerHandle> | undefined;
+  const producer = producerOf(ctx, options);
   let txn: KafkaTransactionHandle | undefined;
   let pending: KafkaOutgoing[] = [];
   let inTxn = 0;
   let records = 0;
   let transactions = 0;
   let lastOffsets = '';
-  const connect = () =>
-    (producer ??= options.client
-      .producer({
-        transactionalId: options.transactionalId,
-        ...(options.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: options.transactionTimeoutMs } : {}),
-      })
-      .catch((e: unknown) => {
-        throw connectError('kafkaTransactionalSink', options.client.brokers, ctx.component, e);
-      }));
-  const open = async (): Promise<KafkaTransactionHandle> => (txn ??= await (await connect()).transaction());
+  const open = async (): Promise<KafkaTransactionHandle> => (txn ??= await (await producer.connect()).transaction());
   const sendPending = (): Promise<void> => {
     if (pending.length === 0) return serial.settled();
     const out = pending;
@@ -405,15 +396,6 @@ function commitAtBarriers<T>(ctx: NodeContext, runtime: StateRuntimeLike | undef
       lastOffsets = key;
     });
   };
-  const closeProducer = async (): Promise<void> => {
-    const p = producer;
-    producer = undefined;
-    try {
-      await (await p)?.close();
-    } catch {
-      // It never connected, or closing failed: either way nothing is left to close.
-    }
-  };
   runtime?.register({ id: ctx.id, type: 'kafkaTransactionalSink' });
   return {
     // Synchronous, so a barrier never overtakes an item (see kafkaSink).
@@ -436,7 +418,7 @@ function commitAtBarriers<T>(ctx: NodeContext, runtime: StateRuntimeLike | undef
       runtime?.snapshotTaken(ctx.id, 'end', done.then(() => []));
       await done;
       // Closed before the run resolves (see kafkaSink).
-      await closeProducer();
+      await producer.close();
       return { records, transactions };
     },
     teardown() {
@@ -448,7 +430,7 @@ function commitAtBarriers<T>(ctx: NodeContext, runtime: StateRuntimeLike | undef
           // A transaction still open here belongs to a failed or cancelled run.
           if (txn) await txn.abort().catch(() => undefined);
           txn = undefined;
-          await closeProducer();
+          await producer.close();
         })
         .catch(() => undefined);
     },
