@@ -7,8 +7,8 @@ import {
   type NodeOptions,
   StreamWeaveError,
 } from '@streamweave/core';
-import type { KafkaClient, KafkaCompression, KafkaOutgoing, KafkaProducerHandle } from './kafkaClient.js';
-import { connectError } from './internal/connectErrors.js';
+import type { KafkaClient, KafkaCompression, KafkaOutgoing } from './kafkaClient.js';
+import { lazyProducer } from './internal/lazyProducer.js';
 import { stateRuntimeOf } from './internal/stateHook.js';
 import { type KafkaOutgoingRecord, outgoingMapper } from './internal/toOutgoing.js';
 
@@ -74,7 +74,6 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
     { topic: options.topic, batchSize, lingerMs, compression, idempotent: options.idempotent ?? true },
     options,
     (ctx) => {
-      let producer: Promise<KafkaProducerHandle> | undefined;
       /** The open batch and one credit per record, returned when the batch is handed to the producer. */
       let open: KafkaOutgoing[] = [];
       let openHolds: CreditHold[] = [];
@@ -89,10 +88,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
       let failure: { error: unknown } | undefined;
       let records = 0;
       let batches = 0;
-      const connect = () =>
-        (producer ??= options.client.producer({ idempotent: options.idempotent ?? true }).catch((e: unknown) => {
-          throw connectError('kafkaSink', options.client.brokers, ctx.component, e);
-        }));
+      const { connect, close: closeProducer } = lazyProducer('kafkaSink', options.client, { idempotent: options.idempotent ?? true }, ctx.component);
       const closeOpen = (): void => {
         cancelLinger?.();
         cancelLinger = undefined;
@@ -150,15 +146,6 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): Consumer<T, KafkaSin
           if (failure) throw failure.error;
         };
         return last.then(check, check);
-      };
-      const closeProducer = async (): Promise<void> => {
-        const p = producer;
-        producer = undefined;
-        try {
-          await (await p)?.close();
-        } catch {
-          // It never connected, or closing failed: either way nothing is left to close.
-        }
       };
       const runtime = stateRuntimeOf(ctx);
       runtime?.register({ id: ctx.id, type: 'kafkaSink' });

@@ -9,8 +9,8 @@ import {
   Serial,
   StreamWeaveError,
 } from '@streamweave/core';
-import type { KafkaClient, KafkaCompression, KafkaOffsets, KafkaOutgoing, KafkaProducerHandle, KafkaTransactionHandle } from './kafkaClient.js';
-import { connectError } from './internal/connectErrors.js';
+import type { KafkaClient, KafkaCompression, KafkaOffsets, KafkaOutgoing, KafkaTransactionHandle } from './kafkaClient.js';
+import { type LazyProducer, lazyProducer } from './internal/lazyProducer.js';
 import { decodeEpochs, encodeEpochs, type PreCommittedEpoch } from './internal/epochSnapshot.js';
 import type { KafkaSource } from './kafkaSource.js';
 import { stateRuntimeOf, type StateRuntimeLike } from './internal/stateHook.js';
@@ -142,28 +142,11 @@ export function kafkaTransactionalSink<T>(options: KafkaTransactionalSinkOptions
 }
 
 /** The transactional producer of this run, created on first use. */
-function producerOf<T>(ctx: NodeContext, options: KafkaTransactionalSinkOptions<T>) {
-  let producer: Promise<KafkaProducerHandle> | undefined;
-  return {
-    connect: (): Promise<KafkaProducerHandle> =>
-      (producer ??= options.client
-        .producer({
-          transactionalId: options.transactionalId,
-          ...(options.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: options.transactionTimeoutMs } : {}),
-        })
-        .catch((e: unknown) => {
-          throw connectError('kafkaTransactionalSink', options.client.brokers, ctx.component, e);
-        })),
-    async close(): Promise<void> {
-      const p = producer;
-      producer = undefined;
-      try {
-        await (await p)?.close();
-      } catch {
-        // It never connected, or closing failed: either way nothing is left to close.
-      }
-    },
-  };
+function producerOf<T>(ctx: NodeContext, options: KafkaTransactionalSinkOptions<T>): LazyProducer {
+  return lazyProducer('kafkaTransactionalSink', options.client, {
+    transactionalId: options.transactionalId,
+    ...(options.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: options.transactionTimeoutMs } : {}),
+  }, ctx.component);
 }
 
 /**
