@@ -76,7 +76,10 @@ const commitMarkerGroup = (transactionalId: string): string => `streamweave.comm
  * Exactly-once consume-transform-produce: Kafka → transform → Kafka, with the output, the
  * consumer group's offsets and (under a `CheckpointCoordinator`) the job's keyed state
  * moving together. Readers must use read_committed isolation. Do not also call
- * `source.commitCheckpoint`: the transactions are the commits.
+ * `source.commitCheckpoint`: the transactions are the commits. Exactly-once holds while the
+ * job's partitions do not move between group members mid-run (one member per job): kafkajs
+ * sends transaction offsets without the group generation (KIP-447), so a member a rebalance
+ * took partitions from cannot be fenced, and several rebalancing members give at-least-once.
  *
  * **Under a `CheckpointCoordinator`** (keyed state, restore): a two-phase commit (Flink's
  * TwoPhaseCommitSinkFunction contract, as `twoPhaseCommitSink` of `@streamweave/state`).
