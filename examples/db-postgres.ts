@@ -7,25 +7,15 @@
  * postgres://postgres@127.0.0.1:5432/test); without one it prints why it skipped and
  * exits 0 (unless STREAMWEAVE_REQUIRE_SERVICES=1).
  */
-import { createConnection } from 'node:net';
 import { collect, fromArray, map, onError, pipeline, type DeadLetter } from '@streamweave/core';
 import { dbIncrementalSource, dbQuerySource, dbSink, exactlyOnceDbSink } from '@streamweave/db';
 import { CheckpointCoordinator, memoryBackend, memoryCheckpointStorage } from '@streamweave/state';
 import knexFactory from 'knex';
+import { requireServer } from './support/requireServer.js';
 
 const url = process.env.STREAMWEAVE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const { hostname, port } = new URL(url);
-const up = await new Promise<boolean>((resolve) => {
-  const s = createConnection(Number(port || 5432), hostname);
-  s.setTimeout(1500, () => (s.destroy(), resolve(false)));
-  s.on('connect', () => (s.end(), resolve(true)));
-  s.on('error', () => resolve(false));
-});
-if (!up) {
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`PostgreSQL not reachable at ${hostname}:${port || 5432}`);
-  console.log(`skipped: PostgreSQL not reachable at ${hostname}:${port || 5432}`);
-  process.exit(0);
-}
+await requireServer('PostgreSQL', hostname, Number(port || 5432));
 
 const suffix = Math.random().toString(36).slice(2, 8);
 const orders = `example_orders_${suffix}`;

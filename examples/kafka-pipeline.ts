@@ -4,27 +4,14 @@
  * STREAMWEAVE_KAFKA_BROKERS (default 127.0.0.1:9092); without one it prints why it
  * skipped and exits 0 (unless STREAMWEAVE_REQUIRE_SERVICES=1).
  */
-import { createConnection } from 'node:net';
 import { checkpointBarrier, map, pipeline } from '@streamweave/core';
 import { createTopic, deleteTopic, kafkajsClient, kafkaSink, kafkaSource, kafkaTransactionalSink, readAllMessages, type KafkaRecord } from '@streamweave/kafka';
+import { requireServer } from './support/requireServer.js';
 
 const brokers = (process.env.STREAMWEAVE_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-function reachable(address: string): Promise<boolean> {
-  const [host, port] = address.split(':');
-  return new Promise((resolve) => {
-    const s = createConnection(Number(port), host);
-    s.setTimeout(1500, () => (s.destroy(), resolve(false)));
-    s.on('connect', () => (s.end(), resolve(true)));
-    s.on('error', () => resolve(false));
-  });
-}
-
-if (!(await reachable(brokers[0]!))) {
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`Kafka not reachable at ${brokers[0]}`);
-  console.log(`skipped: Kafka not reachable at ${brokers[0]}`);
-  process.exit(0);
-}
+const [kafkaHost, kafkaPort] = brokers[0]!.split(':');
+await requireServer('Kafka', kafkaHost!, Number(kafkaPort));
 
 const client = kafkajsClient({ brokers });
 const suffix = Math.random().toString(36).slice(2, 8);

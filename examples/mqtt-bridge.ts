@@ -5,23 +5,13 @@
  * STREAMWEAVE_MQTT_URL (default mqtt://127.0.0.1:1883); without one it prints why it
  * skipped and exits 0 (unless STREAMWEAVE_REQUIRE_SERVICES=1).
  */
-import { createConnection } from 'node:net';
 import { forEach, fromArray, map, pipeline } from '@streamweave/core';
 import { mqttSink, mqttSource, type MqttMessage } from '@streamweave/mqtt';
+import { requireServer } from './support/requireServer.js';
 
 const url = process.env.STREAMWEAVE_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const { hostname, port } = new URL(url);
-const up = await new Promise<boolean>((resolve) => {
-  const s = createConnection(Number(port || 1883), hostname);
-  s.setTimeout(1500, () => (s.destroy(), resolve(false)));
-  s.on('connect', () => (s.end(), resolve(true)));
-  s.on('error', () => resolve(false));
-});
-if (!up) {
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`Mosquitto not reachable at ${url}`);
-  console.log(`skipped: Mosquitto not reachable at ${url}`);
-  process.exit(0);
-}
+await requireServer('Mosquitto', hostname, Number(port || 1883));
 
 const base = `example-${Math.random().toString(36).slice(2, 8)}/sensors`;
 const readings = [

@@ -9,27 +9,17 @@
  * and exits 0 (unless STREAMWEAVE_REQUIRE_SERVICES=1).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forEach, fromArray, map, pipeline, type RunHandle, type RunOptions } from '@streamweave/core';
 import { mqttSink, mqttSource, type MqttMessage } from '@streamweave/mqtt';
 import { CheckpointCoordinator, memoryBackend, memoryCheckpointStorage } from '@streamweave/state';
 import { exactlyOnceFileSink, readPartFiles } from '@streamweave/state/node';
+import { requireServer } from './support/requireServer.js';
 
 const url = process.env.STREAMWEAVE_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const { hostname, port } = new URL(url);
-const up = await new Promise<boolean>((resolve) => {
-  const s = createConnection(Number(port || 1883), hostname);
-  s.setTimeout(1500, () => (s.destroy(), resolve(false)));
-  s.on('connect', () => (s.end(), resolve(true)));
-  s.on('error', () => resolve(false));
-});
-if (!up) {
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`Mosquitto not reachable at ${url}`);
-  console.log(`skipped: Mosquitto not reachable at ${url}`);
-  process.exit(0);
-}
+await requireServer('Mosquitto', hostname, Number(port || 1883));
 
 const tag = Math.random().toString(36).slice(2, 8);
 const topic = `mqttjournal-example/${tag}/meters`;

@@ -4,24 +4,13 @@
  * STREAMWEAVE_REDIS_URL (default redis://127.0.0.1:6379); without one it prints why it
  * skipped and exits 0 (unless STREAMWEAVE_REQUIRE_SERVICES=1).
  */
-import { createConnection } from 'node:net';
 import { checkpointBarrier, collect, fromArray, type JsonValue, map, pipeline } from '@streamweave/core';
 import { redisStreamSink, redisStreamSource, type RedisStreamEntry } from '@streamweave/redis';
+import { requireServer } from './support/requireServer.js';
 
 const url = process.env.STREAMWEAVE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const { hostname, port } = new URL(url);
-
-const up = await new Promise<boolean>((resolve) => {
-  const s = createConnection(Number(port || 6379), hostname);
-  s.setTimeout(1500, () => (s.destroy(), resolve(false)));
-  s.on('connect', () => (s.end(), resolve(true)));
-  s.on('error', () => resolve(false));
-});
-if (!up) {
-  if (process.env.STREAMWEAVE_REQUIRE_SERVICES === '1') throw new Error(`Redis not reachable at ${url}`);
-  console.log(`skipped: Redis not reachable at ${url}`);
-  process.exit(0);
-}
+await requireServer('Redis', hostname, Number(port || 6379));
 
 const stream = `example-events-${Math.random().toString(36).slice(2, 8)}`;
 const events = Array.from({ length: 50 }, (_, i) => ({ user: `u${i % 3}`, n: i }));
