@@ -72,6 +72,7 @@ export type { CheckpointListener, RunHandle, RunOptions, RunResult, RunStatus } 
 export { alignedMerge } from './internal/alignedMerge.js';
 export { defineTransformer, defineConsumer, type OperatorHandlers, type ConsumerHandlers } from './internal/define.js';
 export { defineProducer } from './internal/defineProducer.js';
+export { convertInSource, skippedInput } from './internal/convertInSource.js';
 export { describeNode, toPlainData } from './internal/describe.js';
 // producers
 export { fromArray } from './producers/fromArray.js';

@@ -1,16 +1,21 @@
 import {
+  convertInSource,
   defineProducer,
   InvalidArgumentError,
   type JsonValue,
   type NodeOptions,
   type Producer,
   type ProducerContext,
+  skippedInput,
   type SourceReader,
   StreamWeaveError,
 } from '@streamweave/core';
 import type { KafkaClient, KafkaConsumerHandle, KafkaOffsets, KafkaRecord } from './kafkaClient.js';
 import { connectError } from './internal/connectErrors.js';
 import { parseOffsets } from './internal/offsets.js';
+
+/** The error a record the `decode` option threw on is reported with. */
+const undecodable = (e: unknown, r: KafkaRecord) => new StreamWeaveError(`cannot decode record ${r.topic}/${r.partition}@${r.offset}`, { cause: e });
 
 /** Options of {@link kafkaSource}. */
 export interface KafkaSourceOptions<T> extends NodeOptions {
@@ -217,32 +222,12 @@ class Reader<T> implements SourceReader<T> {
       // (the sink's produce requests, barrier timers) gets a turn between pulls.
       if ((emitted & 15) === 15 && performance.now() - t0 > sliceMs) break;
       const record = this.buffer[this.head++]!;
-      const position = this.seen++;
-      let attempt = 1;
-      for (;;) {
-        let item: T;
-        try {
-          item = this.decode(record);
-        } catch (e) {
-          const d = this.ctx.fail(
-            new StreamWeaveError(`cannot decode record ${record.topic}/${record.partition}@${record.offset}`, { cause: e }),
-            record,
-            position,
-            attempt,
-          );
-          if (d.action === 'retry') {
-            attempt++;
-            continue;
-          }
-          if (d.action === 'stop') throw d.error;
-          // Skipped or dead-lettered: the record is fully handled, so the position moves past it.
-          this.advance(record);
-          break;
-        }
-        this.advance(record);
+      const item = convertInSource(this.ctx, record, this.seen++, this.decode, undecodable);
+      // Emitted, skipped or dead-lettered: the record is fully handled, so the position moves past it.
+      this.advance(record);
+      if (item !== skippedInput) {
         emit(item);
         emitted++;
-        break;
       }
     }
     if (this.head > 4096 && this.head * 2 > this.buffer.length) {

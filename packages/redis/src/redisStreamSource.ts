@@ -1,15 +1,20 @@
 import {
+  convertInSource,
   defineProducer,
   InvalidArgumentError,
   type JsonValue,
   type NodeOptions,
   type Producer,
   type ProducerContext,
+  skippedInput,
   type SourceReader,
   StreamWeaveError,
 } from '@streamweave/core';
 import type { Redis } from 'ioredis';
 import { authFailure, connect, connectionFailure, disconnect, type RedisConnection, whileOpen } from './internal/connection.js';
+
+/** The error an entry the `decode` option threw on is reported with. */
+const undecodable = (e: unknown, entry: RedisStreamEntry) => new StreamWeaveError(`cannot decode entry ${entry.stream}/${entry.id}`, { cause: e });
 
 /** One stream entry. */
 export interface RedisStreamEntry {
@@ -238,27 +243,12 @@ class Reader<T> implements SourceReader<T> {
       // Emitting runs the downstream stages synchronously: stop after ~5 ms so the event loop gets a turn.
       if ((n & 15) === 15 && performance.now() - t0 > 5) break;
       const entry = this.buffer[this.head++]!;
-      const position = this.position_++;
-      let attempt = 1;
-      for (;;) {
-        let item: T;
-        try {
-          item = this.decode(entry);
-        } catch (e) {
-          const d = this.ctx.fail(new StreamWeaveError(`cannot decode entry ${entry.stream}/${entry.id}`, { cause: e }), entry, position, attempt);
-          if (d.action === 'retry') {
-            attempt++;
-            continue;
-          }
-          if (d.action === 'stop') throw d.error;
-          // Skipped or dead-lettered: handled, so it is acknowledged with the next checkpoint.
-          this.taken(entry);
-          break;
-        }
-        this.taken(entry);
+      const item = convertInSource(this.ctx, entry, this.position_++, this.decode, undecodable);
+      // Emitted, skipped or dead-lettered: handled, so it is acknowledged with the next checkpoint.
+      this.taken(entry);
+      if (item !== skippedInput) {
         emit(item);
         n++;
-        break;
       }
     }
     if (this.head === this.buffer.length) {
