@@ -2,7 +2,7 @@ import { defineProducer, InvalidArgumentError, type JsonValue, type NodeOptions,
 import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { checkReadOptions, memoryBuffer, type ParquetReadOptions, type RowGroupInfo, rowGroupInfos, rowGroupOffset } from './internal/rowGroups.js';
-import { checkRowGroupPages } from './internal/pageHeaders.js';
+import { checkChunksMatchSchema, checkRowGroupPages } from './internal/pageHeaders.js';
 import { ParquetFormatError } from './parquetFormatError.js';
 
 /** Options of {@link (parquetSource:1)}. */
@@ -95,6 +95,7 @@ export function parquetSource<T>(file: Uint8Array | ArrayBuffer | AsyncBuffer, o
             }
             try {
               if (bytes !== undefined) checkRowGroupPages(bytes, metadata!, group, options.columns);
+              else checkChunksMatchSchema(metadata!, group, options.columns);
               rows = (await parquetReadObjects({
                 file: buffer,
                 metadata: metadata!,

@@ -136,12 +136,58 @@ const required: Record<number, { header: number; fields: number[]; name: string 
 };
 
 /**
+ * Throws when a column chunk of row group `index` (only the `columns` projected, when
+ * given) does not match the file's schema: its path names no top-level field, a leaf field
+ * has more than one chunk (or a nested path), or two top-level fields share a name.
+ * hyparquet starts decoding every chunk at once but then only awaits the chunks its schema
+ * walk finds, so a chunk the schema does not name (a corrupt name) would fail unobserved —
+ * an unhandled rejection that ends the process — instead of failing the row group.
+ */
+export function checkChunksMatchSchema(metadata: FileMetaData, index: number, columns: readonly string[] | undefined): void {
+  const fields = topLevelFields(metadata);
+  const leafChunks = new Set<string>();
+  for (const chunk of metadata.row_groups[index]?.columns ?? []) {
+    const path = chunk.meta_data?.path_in_schema;
+    if (!path || path.length === 0) continue;
+    const name = path[0]!;
+    if (columns !== undefined && !columns.includes(name)) continue;
+    const leaf = fields.get(name);
+    if (leaf === undefined) throw new Error(`column chunk "${path.join('.')}" names no field of the schema`);
+    if (!leaf) continue;
+    if (path.length !== 1) throw new Error(`column chunk "${path.join('.')}" has a nested path, but "${name}" is a primitive field`);
+    if (leafChunks.has(name)) throw new Error(`field "${name}" has more than one column chunk in the row group`);
+    leafChunks.add(name);
+  }
+}
+
+/** Top-level field name → whether it is a primitive (leaf); throws on a duplicate name or a schema list that ends early. */
+function topLevelFields(metadata: FileMetaData): Map<string, boolean> {
+  const schema = metadata.schema;
+  const fields = new Map<string, boolean>();
+  let i = 1;
+  const skipSubtree = (): void => {
+    const element = schema[i++];
+    if (element === undefined) throw new Error('the schema ends before all of its fields');
+    for (let c = 0; c < (element.num_children ?? 0); c++) skipSubtree();
+  };
+  for (let c = 0; c < (schema[0]?.num_children ?? 0); c++) {
+    const element = schema[i];
+    if (element === undefined) throw new Error('the schema ends before all of its fields');
+    if (fields.has(element.name)) throw new Error(`the schema has two top-level fields named "${element.name}"`);
+    fields.set(element.name, !element.num_children);
+    skipSubtree();
+  }
+  return fields;
+}
+
+/**
  * Walks the page headers of the column chunks of row group `index` (only the
  * `columns` projected, when given) in the file's bytes, and throws when one is
  * missing a required field, has a negative size or count, or overruns its
  * column chunk.
  */
 export function checkRowGroupPages(file: Uint8Array, metadata: FileMetaData, index: number, columns: readonly string[] | undefined): void {
+  checkChunksMatchSchema(metadata, index, columns);
   for (const chunk of metadata.row_groups[index]?.columns ?? []) {
     const m = chunk.meta_data;
     if (!m || (columns !== undefined && !columns.includes(m.path_in_schema[0]!))) continue;
