@@ -123,7 +123,7 @@ export async function runMqttChaos(options: MqttChaosOptions): Promise<MqttChaos
       logEvery: 1,
     });
     await published;
-    const done = await startChaosRun(options.job, { ...env, CHAOS_FINAL: '1', CHAOS_IDLE_MS: '1500' }, { timeoutMs: 60_000 }).exit;
+    const done = await startChaosRun(options.job, { ...env, CHAOS_FINAL: '1', CHAOS_IDLE_MS: '3000' }, { timeoutMs: 60_000 }).exit;
     if (done.code !== 0 || !/^DONE \d+$/m.test(done.stdout)) throw new Error(`final chaos run failed (exit ${String(done.code ?? done.signal)}):\n${done.stdout}\n${done.stderr}`);
     const lines = (await readPartFiles(join(work, 'out'))).split('\n').filter((l) => l !== '');
     const expected = Array.from({ length: messages }, (_, i) => String(i));

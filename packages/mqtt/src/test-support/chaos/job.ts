@@ -4,7 +4,7 @@
  * → payload → exactlyOnceFileSink, under a CheckpointCoordinator with checkpoints in a local
  * directory every 50 ms; a completed checkpoint deletes the journal segments it covers. Each
  * start restores the latest complete checkpoint. It prints `READY` once the run started;
- * with CHAOS_FINAL=1 it drains after CHAOS_IDLE_MS without a message and prints `DONE`.
+ * with CHAOS_FINAL=1 it drains once subscribed and CHAOS_IDLE_MS passed without a message, and prints `DONE`.
  *
  * Env: CHAOS_URL, CHAOS_TOPIC, CHAOS_CLIENT_ID, CHAOS_WORK, CHAOS_JOURNAL (on | off), CHAOS_FINAL, CHAOS_IDLE_MS.
  */
@@ -51,12 +51,21 @@ function fileBackend(dir: string): StateBackend {
   };
 }
 
+// The idle clock of the final run starts once the subscription is granted: a persistent
+// session's queued messages arrive before the SUBACK, so by then the backlog was taken (a slow
+// start under load must not count as idle and drain the run before the backlog arrives).
+let subscribed = false;
+let last = Date.now();
 const source = mqttSource({
   url: env('CHAOS_URL'),
   topics: env('CHAOS_TOPIC'),
   qos: 1,
   clientId: env('CHAOS_CLIENT_ID'),
   name: 'in',
+  onClient: () => {
+    subscribed = true;
+    last = Date.now();
+  },
   ...(process.env.CHAOS_JOURNAL === 'off' ? {} : { journal: { dir: join(work, 'journal') } }),
 });
 const coordinator = new CheckpointCoordinator({
@@ -66,7 +75,6 @@ const coordinator = new CheckpointCoordinator({
   retained: 2,
   onCheckpointComplete: (meta) => void source.commitCheckpoint(meta.positions['in']).catch((e: unknown) => process.stderr.write(`commitCheckpoint: ${String(e)}\n`)),
 });
-let last = Date.now();
 const job = pipeline()
   .from(source)
   .pipe(
@@ -79,7 +87,7 @@ const job = pipeline()
 let handle: RunHandle<unknown> | undefined;
 const idle = final
   ? setInterval(() => {
-      if (Date.now() - last > idleMs) handle?.drain();
+      if (subscribed && Date.now() - last > idleMs) handle?.drain();
     }, 100)
   : undefined;
 setImmediate(() => process.stdout.write('READY\n'));
