@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPartFiles } from '@streamweave/state/node';
@@ -122,8 +122,14 @@ export async function runMqttChaos(options: MqttChaosOptions): Promise<MqttChaos
       log,
       logEvery: 1,
     });
+    // The last run starts at once, while mosquitto_pub may still be publishing: a session left
+    // without a client queues at most 1 000 messages in Mosquitto (max_queued_messages) and
+    // drops the rest ("Outgoing messages are being dropped"), which once lost the last 64. It
+    // drains only after the publisher finished (the marker file) and the input went idle.
+    const finalRun = startChaosRun(options.job, { ...env, CHAOS_FINAL: '1', CHAOS_IDLE_MS: '1500' }, { timeoutMs: 60_000 });
     await published;
-    const done = await startChaosRun(options.job, { ...env, CHAOS_FINAL: '1', CHAOS_IDLE_MS: '3000' }, { timeoutMs: 60_000 }).exit;
+    writeFileSync(join(work, 'published'), '');
+    const done = await finalRun.exit;
     if (done.code !== 0 || !/^DONE \d+$/m.test(done.stdout)) throw new Error(`final chaos run failed (exit ${String(done.code ?? done.signal)}):\n${done.stdout}\n${done.stderr}`);
     const lines = (await readPartFiles(join(work, 'out'))).split('\n').filter((l) => l !== '');
     const expected = Array.from({ length: messages }, (_, i) => String(i));

@@ -4,11 +4,12 @@
  * → payload → exactlyOnceFileSink, under a CheckpointCoordinator with checkpoints in a local
  * directory every 50 ms; a completed checkpoint deletes the journal segments it covers. Each
  * start restores the latest complete checkpoint. It prints `READY` once the run started;
- * with CHAOS_FINAL=1 it drains once subscribed and CHAOS_IDLE_MS passed without a message, and prints `DONE`.
+ * with CHAOS_FINAL=1 it drains once subscribed, the driver marked the publisher done (the file
+ * `published` in CHAOS_WORK) and CHAOS_IDLE_MS passed without a message, and prints `DONE`.
  *
  * Env: CHAOS_URL, CHAOS_TOPIC, CHAOS_CLIENT_ID, CHAOS_WORK, CHAOS_JOURNAL (on | off), CHAOS_FINAL, CHAOS_IDLE_MS.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { map, pipeline, type RunHandle, type RunOptions } from '@streamweave/core';
 import { CheckpointCoordinator, type StateBackend, type StateSnapshot } from '@streamweave/state';
@@ -87,7 +88,7 @@ const job = pipeline()
 let handle: RunHandle<unknown> | undefined;
 const idle = final
   ? setInterval(() => {
-      if (subscribed && Date.now() - last > idleMs) handle?.drain();
+      if (subscribed && existsSync(join(work, 'published')) && Date.now() - last > idleMs) handle?.drain();
     }, 100)
   : undefined;
 setImmediate(() => process.stdout.write('READY\n'));
