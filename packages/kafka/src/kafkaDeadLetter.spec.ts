@@ -1,4 +1,5 @@
-import { checkpointBarrier, collect, defineProducer, type Element, map, onError, pipeline, StreamWeaveError } from '@streamweave/core';
+import { checkpointBarrier, collect, map, onError, pipeline, StreamWeaveError } from '@streamweave/core';
+import { scripted } from './test-support/scripted.js';
 import { kafkaDeadLetter, type KafkaClient, type KafkaOutgoing, type KafkaRecord } from './index.js';
 
 /** A producer-only client whose sends wait for the test (`release`) or fail (`fail`). */
@@ -17,17 +18,6 @@ function manualClient() {
   return { client, sends };
 }
 
-/** Emits the given elements (data and barriers) in order, then ends. */
-const scripted = <T>(elements: ReadonlyArray<Element<T>>) =>
-  defineProducer<T>('scripted', {}, undefined, () => {
-    let i = 0;
-    return {
-      pull(emit, demand) {
-        for (let n = 0; n < demand && i < elements.length; n++) emit(elements[i++]!);
-        return i < elements.length;
-      },
-    };
-  });
 
 const record = (offset: string, value: string): KafkaRecord =>
   ({ topic: 'in', partition: 0, offset, key: null, value: Buffer.from(value), headers: {}, timestamp: '0' }) as KafkaRecord;

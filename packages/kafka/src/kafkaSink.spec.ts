@@ -1,5 +1,6 @@
-import { checkpointBarrier, defineProducer, type Element, fromObservable, map, onError, pipeline, range, StreamWeaveError, VirtualClock, type DeadLetter } from '@streamweave/core';
+import { checkpointBarrier, fromObservable, map, onError, pipeline, range, StreamWeaveError, VirtualClock, type DeadLetter } from '@streamweave/core';
 import { Subject } from 'rxjs';
+import { scripted } from './test-support/scripted.js';
 import { kafkaDeadLetter, kafkaSink, kafkaSource, kafkaTransactionalSink, type KafkaClient, type KafkaOutgoing } from './index.js';
 
 /** An in-memory client that logs what the sinks ask of it (unit tests of the sinks' own logic). */
@@ -31,17 +32,6 @@ function fakeClient(log: string[], failSend = false): KafkaClient {
   };
 }
 
-/** Emits the given elements (data and barriers) in order, then ends. */
-const scripted = <T>(elements: ReadonlyArray<Element<T>>) =>
-  defineProducer<T>('scripted', {}, undefined, () => {
-    let i = 0;
-    return {
-      pull(emit, demand) {
-        for (let n = 0; n < demand && i < elements.length; n++) emit(elements[i++]!);
-        return i < elements.length;
-      },
-    };
-  });
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
